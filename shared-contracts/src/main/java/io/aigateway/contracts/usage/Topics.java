@@ -1,0 +1,12 @@
+package io.aigateway.contracts.usage;
+
+/** Kafka topic names (ARCHITECTURE.md, "Data" and "Kafka"). */
+public final class Topics {
+    public static final String USAGE = "ai.usage.v1";
+    public static final String USAGE_DLQ = "ai.usage.v1.dlq";
+    public static final String CONFIG = "ai.config.v1";
+    public static final int USAGE_PARTITIONS = 6;
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,56 @@
+package io.aigateway.contracts.usage;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One finished request (success or failure) on topic {@code ai.usage.v1}, keyed by user. Evolves only
+ * additively: new optional fields; consumers ignore unknown ones. Money is decimal USD (JSON number).
+ *
+ * @param eventId made once per request outcome by routing-service; a resend reuses it (idempotency key)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record UsageEvent(
+        UUID eventId,
+        String requestId,
+        Instant occurredAt,
+        String userId,
+        String keyId,
+        String context,
+        String requestedModel,
+        String provider,
+        String model,
+        String policy,
+        int promptTokens,
+        int completionTokens,
+        int totalTokens,
+        boolean usageEstimated,
+        BigDecimal costUsd,
+        BigDecimal costSavedUsd,
+        long latencyMs,
+        Long ttftMs,
+        boolean streamed,
+        boolean cached,
+        Outcome outcome,
+        String errorClass,
+        List<Attempt> attempts) {
+
+    public UsageEvent {
+        attempts = attempts == null ? List.of() : List.copyOf(attempts);
+        costUsd = costUsd == null ? BigDecimal.ZERO : costUsd;
+    }
+
+    public enum Outcome { SUCCESS, ERROR, PARTIAL }
+
+    /** One try of one candidate. {@code errorClass} and {@code status} are null for the successful one. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Attempt(String provider, String model, String errorClass, Integer status, long latencyMs) {
+    }
+}
