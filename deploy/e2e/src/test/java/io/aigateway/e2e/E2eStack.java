@@ -1,0 +1,287 @@
+package io.aigateway.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aigateway.contracts.internal.Json;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The one stack every end-to-end test shares: the five services and a fake provider started as processes on
+ * free ports, against the run's Kafka broker ({@code aigw.test.kafka}), the machine's PostgreSQL (database
+ * {@code test}) and Redis (database 1). Started once per test JVM on first use, stopped at JVM exit.
+ */
+public final class E2eStack {
+
+    public static final String PG_JDBC = System.getProperty("aigw.test.pg.jdbc", "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String PG_REACTIVE = System.getProperty("aigw.test.pg.reactive", "postgresql://127.0.0.1:5432/test");
+    public static final String REDIS = System.getProperty("aigw.test.redis", "redis://127.0.0.1:6379/1");
+
+    /** Catalog prices the tests check cost against (the adapter's default catalog, docs/internal-contracts.md). */
+    public static final Map<String, String[]> FAKE_CHAT_PRICES = Map.of(
+            "fake", new String[]{"0.0015", "0.002"},
+            "fakeb", new String[]{"0.001", "0.002"});
+
+    private static E2eStack instance;
+
+    public final String runId = UUID.randomUUID().toString().substring(0, 8);
+    public final String internalToken = "e2e-" + UUID.randomUUID();
+    public final String kafka = System.getProperty("aigw.test.kafka", "127.0.0.1:19092");
+    public final Path root;
+    public final Path logs;
+    public final int edgePort;
+    public final int routingPort;
+    public final int adapterPort;
+    public final int usagePort;
+    public final int adminPort;
+    public final int fakePort;
+    public final String userId;
+    public final String adminUserId;
+    public String userKey;
+    public String adminKey;
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    private E2eStack() throws IOException {
+        root = Path.of(System.getProperty("aigw.repo.root", "../..")).toAbsolutePath().normalize();
+        logs = root.resolve("deploy/e2e/target/e2e-logs");
+        Files.createDirectories(logs);
+        edgePort = freePort();
+        routingPort = freePort();
+        adapterPort = freePort();
+        usagePort = freePort();
+        adminPort = freePort();
+        fakePort = freePort();
+        userId = "e2e-user-" + runId;
+        adminUserId = "e2e-admin-" + runId;
+    }
+
+    public static synchronized E2eStack get() {
+        if (instance == null) {
+            try {
+                E2eStack s = new E2eStack();
+                Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "e2e-stack-stop"));
+                s.start();
+                instance = s;
+            } catch (Exception e) {
+                throw new IllegalStateException("end-to-end stack failed to start: " + e.getMessage(), e);
+            }
+        }
+        return instance;
+    }
+
+    public String edgeUrl() {
+        return "http://127.0.0.1:" + edgePort;
+    }
+
+    public String fakeUrl() {
+        return "http://127.0.0.1:" + fakePort;
+    }
+
+    public String url(String service) {
+        return "http://127.0.0.1:" + switch (service) {
+            case "edge" -> edgePort;
+            case "routing" -> routingPort;
+            case "adapter" -> adapterPort;
+            case "usage" -> usagePort;
+            case "admin" -> adminPort;
+            case "fake" -> fakePort;
+            default -> throw new IllegalArgumentException(service);
+        };
+    }
+
+    public Connection db() throws SQLException {
+        return DriverManager.getConnection(PG_JDBC, "postgres", "");
+    }
+
+    private void start() throws Exception {
+        long t0 = System.nanoTime();
+        Path fakeJar = root.resolve("deploy/fake-provider/target/fake-provider.jar");
+        startProcess("fake-provider", List.of("-Xmx128m", "-jar", fakeJar.toString(), "--port", Integer.toString(fakePort)), Map.of());
+        waitHttp("fake-provider", fakeUrl() + "/_control/health", Duration.ofSeconds(30));
+
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("AIGW_INTERNAL_TOKEN", internalToken);
+        common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+        common.put("QUARKUS_DATASOURCE_REACTIVE_URL", PG_REACTIVE);
+        common.put("QUARKUS_DATASOURCE_JDBC_URL", PG_JDBC);
+        common.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        common.put("QUARKUS_REDIS_HOSTS", REDIS);
+        common.put("AIGW_ROUTING_URL", url("routing"));
+        common.put("AIGW_ADAPTER_URL", url("adapter"));
+        common.put("AIGW_ADMIN_URL", url("admin"));
+        common.put("AIGW_USAGE_URL", url("usage"));
+        common.put("AIGW_PROVIDERS_FAKE_BASE_URL", fakeUrl() + "/fake/v1");
+        common.put("AIGW_PROVIDERS_FAKEB_BASE_URL", fakeUrl() + "/fakeb/v1");
+        common.put("AIGW_USAGE_SPOOL_DIR", logs.resolve("spool-" + runId).toString());
+
+        startService("adapter-service", adapterPort, common);
+        startService("usage-service", usagePort, common);
+        startService("admin-service", adminPort, common);
+        startService("routing-service", routingPort, common);
+        startService("gateway-edge", edgePort, common);
+        for (String s : List.of("adapter-service", "usage-service", "admin-service", "routing-service", "gateway-edge")) {
+            int port = switch (s) {
+                case "adapter-service" -> adapterPort;
+                case "usage-service" -> usagePort;
+                case "admin-service" -> adminPort;
+                case "routing-service" -> routingPort;
+                default -> edgePort;
+            };
+            waitHttp(s, "http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        }
+        userKey = createKey(userId, List.of("user"));
+        adminKey = createKey(adminUserId, List.of("admin", "user"));
+        waitRoutable(Duration.ofSeconds(60));
+        System.out.printf("e2e stack up in %d ms (edge %d, routing %d, adapter %d, usage %d, admin %d, fake %d)%n",
+                (System.nanoTime() - t0) / 1_000_000, edgePort, routingPort, adapterPort, usagePort, adminPort, fakePort);
+    }
+
+    private void startService(String module, int port, Map<String, String> common) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(common);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        startProcess(module, List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()), env);
+    }
+
+    private void startProcess(String name, List<String> args, Map<String, String> env) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        pb.environment().putAll(env);
+        processes.put(name, pb.start());
+    }
+
+    private void waitHttp(String name, String url, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            Process p = processes.get(name);
+            if (p != null && !p.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; log: " + tail(name));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " not ready at " + url + " (" + last + "); log: " + tail(name));
+    }
+
+    /** Routing reads the catalog in the background: wait until a model resolves through the whole path. */
+    private void waitRoutable(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edgeUrl() + "/v1/models"))
+                    .header("Authorization", "Bearer " + userKey).build(), HttpResponse.BodyHandlers.ofString());
+            last = r.statusCode();
+            if (last == 200 && r.body().contains("fake/fake-chat")) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("models never listed through the edge (last status " + last + ")");
+    }
+
+    public String createKey(String user, List<String> roles) throws Exception {
+        String body = mapper.writeValueAsString(Map.of("userId", user, "roles", roles, "name", "e2e"));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("admin") + "/internal/v1/keys"))
+                .header("Content-Type", "application/json")
+                .header("X-Aigw-Internal-Token", internalToken)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("key bootstrap failed: " + r.statusCode() + " " + r.body());
+        }
+        return mapper.readTree(r.body()).get("key").asText();
+    }
+
+    /** PUT /_control/upstreams/{upstream} on the fake provider. */
+    public void fakeControl(String upstream, Map<String, Object> knobs) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(fakeUrl() + "/_control/upstreams/" + upstream))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(knobs))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("fake control failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    public void fakeReset() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(fakeUrl() + "/_control/reset"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("fake reset failed: " + r.statusCode());
+        }
+    }
+
+    public JsonNode fakeStats() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(fakeUrl() + "/_control/stats")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return mapper.readTree(r.body());
+    }
+
+    public String tail(String name) {
+        try {
+            List<String> lines = Files.readAllLines(logs.resolve(name + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private void stop() {
+        List<String> names = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(names);
+        for (String n : names) {
+            processes.get(n).destroy();
+        }
+        for (String n : names) {
+            Process p = processes.get(n);
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}
