@@ -1,0 +1,9 @@
+package io.aigateway.fake.server;
+
+/**
+ * One provider wire format (OpenAI today; TGI, Ollama, Anthropic later). A format registers its routes, relative
+ * to the upstream prefix, e.g. {@code POST /v1/chat/completions} served at {@code /{upstream}/v1/chat/completions}.
+ */
+public interface WireFormat {
+    void register(Routes routes);
+}
