@@ -10,7 +10,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * A real PostgreSQL (binaries shipped in Maven jars by zonky) for machines without one.
  *
- * <pre>EmbeddedPostgresMain --port P --data-dir D [--work-dir W]</pre>
+ * <pre>EmbeddedPostgresMain --port P --data-dir D [--work-dir W] [--exit-with-pid PID]</pre>
  *
  * The data dir is kept between starts (initdb only the first time). User {@code postgres}, trust
  * auth, listening on 127.0.0.1. Prints {@code postgres ready on 127.0.0.1:P} and runs until killed
@@ -28,6 +28,7 @@ public final class EmbeddedPostgresMain {
         Mains.run(() -> {
             Args args = Args.parse(PROGRAM, argv);
             int port = args.port("port", null);
+            Mains.exitWithParent(args);
             Path dataDir = Path.of(args.required("data-dir")).toAbsolutePath();
             Path workDir = Path.of(args.optional("work-dir", dataDir.resolveSibling(dataDir.getFileName() + "-bin")
                     .toString())).toAbsolutePath();

@@ -7,7 +7,7 @@ import redis.embedded.RedisServer;
 /**
  * A real redis-server (binary shipped in a Maven jar) for machines without one.
  *
- * <pre>EmbeddedRedisMain --port P [--bind 127.0.0.1]</pre>
+ * <pre>EmbeddedRedisMain --port P [--bind 127.0.0.1] [--exit-with-pid PID]</pre>
  *
  * No persistence. Prints {@code redis ready on HOST:P} and runs until killed (SIGTERM stops redis-server).
  */
@@ -23,6 +23,7 @@ public final class EmbeddedRedisMain {
         Mains.run(() -> {
             Args args = Args.parse(PROGRAM, argv);
             int port = args.port("port", null);
+            Mains.exitWithParent(args);
             String bind = args.optional("bind", "127.0.0.1");
             Net.requireFree(PROGRAM, bind, port);
             RedisServer redis = RedisServer.newRedisServer()

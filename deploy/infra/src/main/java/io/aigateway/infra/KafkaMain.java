@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * KafkaMain --port P --controller-port C --data-dir D [--host 127.0.0.1] [--ready-file F]
- *           [--override key=value[,key=value...]]
+ *           [--override key=value[,key=value...]] [--exit-with-pid PID]
  * </pre>
  *
  * A port of 0 means "pick a free one". Storage is formatted (random cluster id) when the data dir has
@@ -55,6 +55,7 @@ public final class KafkaMain {
             String readyFile = args.optional("ready-file", null);
             long readyTimeoutMs = args.millis("ready-timeout-ms", 120_000);
             Map<String, String> overrides = parseOverrides(args.optional("override", ""));
+            Mains.exitWithParent(args);
 
             if (port == 0) {
                 port = Net.freePort();
