@@ -1,0 +1,164 @@
+package io.aigateway.usage.records.repository;
+
+import io.aigateway.contracts.usage.UsageEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.PreparedQuery;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code usage.usage_records} through the reactive PostgreSQL pool (one prepared statement per query). */
+@ApplicationScoped
+public class UsageRecordRepository {
+
+    private static final String COLUMNS = "event_id, request_id, occurred_at, user_id, key_id, context, "
+            + "requested_model, provider, model, policy, prompt_tokens, completion_tokens, total_tokens, "
+            + "usage_estimated, cost_usd, cost_saved_usd, latency_ms, ttft_ms, streamed, cached, outcome, "
+            + "error_class, attempts";
+
+    private static final String INSERT = "INSERT INTO usage.usage_records (" + COLUMNS + ") VALUES "
+            + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+            + "$22, $23) ON CONFLICT (event_id) DO NOTHING";
+
+    private static final String SELECT_BY_USER = "SELECT " + COLUMNS + " FROM usage.usage_records "
+            + "WHERE user_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2";
+
+    private static final String SELECT_BY_USER_AND_REQUEST = "SELECT " + COLUMNS + " FROM usage.usage_records "
+            + "WHERE user_id = $1 AND request_id = $2 ORDER BY occurred_at DESC, id DESC LIMIT $3";
+
+    private final Pool pool;
+
+    public UsageRecordRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Inserts the event unless its {@code eventId} is already stored; {@code true} if a row was added. */
+    public Uni<Boolean> insertIfAbsent(UsageEvent e) {
+        Tuple t = Tuple.tuple()
+                .addValue(e.eventId())
+                .addValue(e.requestId())
+                .addValue(OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC))
+                .addValue(e.userId())
+                .addValue(e.keyId())
+                .addValue(e.context())
+                .addValue(e.requestedModel())
+                .addValue(e.provider())
+                .addValue(e.model())
+                .addValue(e.policy())
+                .addValue(e.promptTokens())
+                .addValue(e.completionTokens())
+                .addValue(e.totalTokens())
+                .addValue(e.usageEstimated())
+                .addValue(Numeric.create(e.costUsd()))
+                .addValue(e.costSavedUsd() == null ? null : Numeric.create(e.costSavedUsd()))
+                .addValue(e.latencyMs())
+                .addValue(e.ttftMs())
+                .addValue(e.streamed())
+                .addValue(e.cached())
+                .addValue(e.outcome().name())
+                .addValue(e.errorClass())
+                .addValue(attemptsJson(e.attempts()));
+        return pool.preparedQuery(INSERT).execute(t).map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Newest first. {@code requestId} may be null (no filter). */
+    public Uni<List<UsageEvent>> findByUser(String userId, String requestId, int limit) {
+        PreparedQuery<RowSet<Row>> query;
+        Tuple args;
+        if (requestId == null) {
+            query = pool.preparedQuery(SELECT_BY_USER);
+            args = Tuple.of(userId, limit);
+        } else {
+            query = pool.preparedQuery(SELECT_BY_USER_AND_REQUEST);
+            args = Tuple.of(userId, requestId, limit);
+        }
+        return query.execute(args).map(rows -> {
+            List<UsageEvent> out = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                out.add(toEvent(row));
+            }
+            return out;
+        });
+    }
+
+    static JsonArray attemptsJson(List<UsageEvent.Attempt> attempts) {
+        JsonArray array = new JsonArray(new ArrayList<>(attempts.size()));
+        for (UsageEvent.Attempt a : attempts) {
+            JsonObject o = new JsonObject();
+            putIfNotNull(o, "provider", a.provider());
+            putIfNotNull(o, "model", a.model());
+            putIfNotNull(o, "errorClass", a.errorClass());
+            putIfNotNull(o, "status", a.status());
+            o.put("latencyMs", a.latencyMs());
+            array.add(o);
+        }
+        return array;
+    }
+
+    private static void putIfNotNull(JsonObject o, String key, Object value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+
+    private static UsageEvent toEvent(Row row) {
+        return new UsageEvent(
+                row.getUUID("event_id"),
+                row.getString("request_id"),
+                row.getOffsetDateTime("occurred_at").toInstant(),
+                row.getString("user_id"),
+                row.getString("key_id"),
+                row.getString("context"),
+                row.getString("requested_model"),
+                row.getString("provider"),
+                row.getString("model"),
+                row.getString("policy"),
+                row.getInteger("prompt_tokens"),
+                row.getInteger("completion_tokens"),
+                row.getInteger("total_tokens"),
+                row.getBoolean("usage_estimated"),
+                money(row.getBigDecimal("cost_usd")),
+                money(row.getBigDecimal("cost_saved_usd")),
+                row.getLong("latency_ms"),
+                row.getLong("ttft_ms"),
+                row.getBoolean("streamed"),
+                row.getBoolean("cached"),
+                UsageEvent.Outcome.valueOf(row.getString("outcome")),
+                row.getString("error_class"),
+                attempts(row.getJsonArray("attempts")));
+    }
+
+    /** numeric(20,10) comes back with scale 10: drop the padding zeros, keep a plain (non-negative) scale. */
+    static BigDecimal money(BigDecimal v) {
+        if (v == null) {
+            return null;
+        }
+        BigDecimal s = v.stripTrailingZeros();
+        return s.scale() < 0 ? s.setScale(0) : s;
+    }
+
+    private static List<UsageEvent.Attempt> attempts(JsonArray array) {
+        if (array == null || array.isEmpty()) {
+            return List.of();
+        }
+        List<UsageEvent.Attempt> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonObject o = array.getJsonObject(i);
+            Long latency = o.getLong("latencyMs");
+            out.add(new UsageEvent.Attempt(o.getString("provider"), o.getString("model"),
+                    o.getString("errorClass"), o.getInteger("status"), latency == null ? 0L : latency));
+        }
+        return out;
+    }
+}

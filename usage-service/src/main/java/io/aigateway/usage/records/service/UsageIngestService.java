@@ -1,0 +1,58 @@
+package io.aigateway.usage.records.service;
+
+import io.aigateway.contracts.usage.UsageEvent;
+import io.aigateway.usage.config.UsageConfig;
+import io.aigateway.usage.records.repository.UsageRecordRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Stores one usage event idempotently. Transient database failures are retried with exponential back-off
+ * (with jitter) until the insert succeeds, so the record is never acknowledged before it is stored.
+ */
+@ApplicationScoped
+public class UsageIngestService {
+
+    private static final Logger LOG = Logger.getLogger(UsageIngestService.class);
+
+    private final UsageRecordRepository repository;
+    private final UsageConfig.Retry retry;
+    private final Counter inserted;
+    private final Counter duplicates;
+    private final Counter dbRetries;
+
+    public UsageIngestService(UsageRecordRepository repository, UsageConfig config, MeterRegistry registry) {
+        this.repository = repository;
+        this.retry = config.retry();
+        this.inserted = Counter.builder("aigw.usage.events.inserted")
+                .description("Usage events stored as new rows").register(registry);
+        this.duplicates = Counter.builder("aigw.usage.events.duplicate")
+                .description("Usage events already stored (same eventId)").register(registry);
+        this.dbRetries = Counter.builder("aigw.usage.db.retries")
+                .description("Inserts retried after a transient database failure").register(registry);
+    }
+
+    /** Completes with {@code true} if a new row was stored, {@code false} for a duplicate. */
+    public Uni<Boolean> store(UsageEvent event) {
+        return repository.insertIfAbsent(event)
+                .onFailure(DbFailures::isTransient).invoke(e -> {
+                    dbRetries.increment();
+                    LOG.warnf("Storing usage event %s (request %s) failed, will retry: %s",
+                            event.eventId(), event.requestId(), e.toString());
+                })
+                .onFailure(DbFailures::isTransient).retry()
+                .withBackOff(retry.initialBackoff(), retry.maxBackoff()).withJitter(0.2)
+                .indefinitely()
+                .invoke(added -> {
+                    if (added) {
+                        inserted.increment();
+                    } else {
+                        duplicates.increment();
+                        LOG.debugf("Usage event %s already stored", event.eventId());
+                    }
+                });
+    }
+}
