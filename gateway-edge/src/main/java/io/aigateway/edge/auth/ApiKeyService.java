@@ -1,0 +1,218 @@
+package io.aigateway.edge.auth;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.internal.ApiKeyRecord;
+import io.aigateway.contracts.internal.KeyHashing;
+import io.aigateway.edge.config.EdgeConfig;
+import io.aigateway.edge.metrics.EdgeMetrics;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Authenticates {@code Authorization: Bearer aigw_…}: SHA-256 of the key → local cache (positive and negative
+ * answers, bounded, in-flight lookups shared) → Redis mirror {@code aigw:key:<hash>} → admin-service lookup
+ * on a Redis miss or failure. Redis down only degrades: after a failure Redis is skipped for a while.
+ */
+@ApplicationScoped
+public class ApiKeyService {
+
+    private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
+    private static final String BEARER = "bearer ";
+
+    private final ReactiveValueCommands<String, String> redis;
+    private final AdminKeyClient admin;
+    private final ObjectMapper mapper;
+    private final EdgeMetrics metrics;
+    private final long positiveTtlNanos;
+    private final long negativeTtlNanos;
+    private final int maxEntries;
+    private final Duration redisTimeout;
+    private final long redisBackoffNanos;
+    private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+    private volatile long redisSkipUntilNanos;
+    private volatile boolean redisSkipping;
+    private volatile String lastRedisError;
+
+    public ApiKeyService(ReactiveRedisDataSource redis, AdminKeyClient admin, ObjectMapper mapper,
+                         EdgeMetrics metrics, EdgeConfig config) {
+        this.redis = redis.value(String.class, String.class);
+        this.admin = admin;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        EdgeConfig.Auth auth = config.auth();
+        this.positiveTtlNanos = auth.positiveTtl().toNanos();
+        this.negativeTtlNanos = auth.negativeTtl().toNanos();
+        this.maxEntries = Math.max(16, auth.maxEntries());
+        this.redisTimeout = auth.redisTimeout();
+        this.redisBackoffNanos = auth.redisBackoff().toNanos();
+    }
+
+    /**
+     * @param authorization the raw {@code Authorization} header (may be null)
+     * @return the caller, or a failure with {@code ApiException} (401, or 503 when no key source answers)
+     */
+    public Uni<Caller> authenticate(String authorization) {
+        String key = bearerKey(authorization);
+        if (key == null) {
+            return Uni.createFrom().failure(missingKey(authorization == null).exception());
+        }
+        return lookup(KeyHashing.sha256Hex(key)).map(caller -> {
+            if (caller == null || caller.key().expired(System.currentTimeMillis())) {
+                throw invalidKey().exception();
+            }
+            return caller;
+        });
+    }
+
+    /** Whether Redis failed recently (key lookups go to admin-service meanwhile). */
+    public boolean redisDegraded() {
+        return redisSkipping && System.nanoTime() - redisSkipUntilNanos < 0;
+    }
+
+    public String lastRedisError() {
+        return lastRedisError;
+    }
+
+    /** Drops the local cache (tests, or after a key change is known). */
+    public void invalidateAll() {
+        cache.clear();
+    }
+
+    static String bearerKey(String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String key = authorization.substring(BEARER.length()).trim();
+        return KeyHashing.looksLikeKey(key) ? key : null;
+    }
+
+    private Uni<Caller> lookup(String hash) {
+        long now = System.nanoTime();
+        Entry existing = cache.get(hash);
+        if (existing != null && existing.usable(now)) {
+            metrics.authCacheHit();
+            return existing.uni;
+        }
+        Entry fresh = new Entry(hash);
+        Entry winner = cache.compute(hash, (k, old) -> old != null && old.usable(now) ? old : fresh);
+        if (winner != fresh) {
+            metrics.authCacheHit();
+            return winner.uni;
+        }
+        metrics.authCacheMiss();
+        if (cache.size() > maxEntries) {
+            evict(now);
+        }
+        return fresh.uni;
+    }
+
+    private void evict(long now) {
+        for (Iterator<Map.Entry<String, Entry>> it = cache.entrySet().iterator(); it.hasNext(); ) {
+            Entry e = it.next().getValue();
+            if (!e.usable(now)) {
+                it.remove();
+            }
+        }
+        int target = maxEntries - maxEntries / 10;
+        for (Iterator<String> it = cache.keySet().iterator(); it.hasNext() && cache.size() > target; ) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    private Uni<Caller> load(String hash) {
+        return fromRedis(hash)
+                .onItem().ifNull().switchTo(() -> fromAdmin(hash))
+                .map(rec -> rec == null ? null : Caller.of(rec));
+    }
+
+    private Uni<ApiKeyRecord> fromRedis(String hash) {
+        if (redisDegraded()) {
+            return Uni.createFrom().nullItem();
+        }
+        return redis.get(ApiKeyRecord.REDIS_PREFIX + hash)
+                .ifNoItem().after(redisTimeout).fail()
+                .map(json -> {
+                    redisSkipping = false;
+                    if (json == null) {
+                        metrics.keyLookup("redis", "absent");
+                        return (ApiKeyRecord) null;
+                    }
+                    try {
+                        ApiKeyRecord rec = mapper.readValue(json, ApiKeyRecord.class);
+                        metrics.keyLookup("redis", "found");
+                        return rec;
+                    } catch (Exception e) {
+                        metrics.keyLookup("redis", "error");
+                        LOG.warnf("Unreadable key record in Redis (%s); asking admin-service", e.getClass().getSimpleName());
+                        return null;
+                    }
+                })
+                .onFailure().recoverWithItem(t -> {
+                    metrics.keyLookup("redis", "error");
+                    lastRedisError = t.getClass().getSimpleName() + ": " + t.getMessage();
+                    redisSkipUntilNanos = System.nanoTime() + redisBackoffNanos;
+                    redisSkipping = true;
+                    LOG.warnf("Redis key lookup failed (%s); using admin-service for %d ms", lastRedisError,
+                            redisBackoffNanos / 1_000_000);
+                    return null;
+                });
+    }
+
+    private Uni<ApiKeyRecord> fromAdmin(String hash) {
+        return admin.lookup(hash)
+                .invoke(rec -> metrics.keyLookup("admin", rec == null ? "absent" : "found"))
+                .onFailure().transform(t -> {
+                    metrics.keyLookup("admin", "error");
+                    LOG.warnf("admin-service key lookup failed: %s", t.toString());
+                    return new ApiError(503, "api_error", "auth_unavailable", null,
+                            "The gateway cannot verify API keys right now; please retry.", null)
+                            .withHeader("retry-after", "1").exception();
+                });
+    }
+
+    private static ApiError missingKey(boolean absent) {
+        String msg = absent
+                ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+                : "Incorrect API key provided. Keys start with 'aigw_' and are sent as 'Authorization: Bearer <key>'.";
+        return ApiError.unauthorized(msg).withHeader("x-should-retry", "false");
+    }
+
+    private static ApiError invalidKey() {
+        return ApiError.unauthorized("Incorrect API key provided.").withHeader("x-should-retry", "false");
+    }
+
+    /** A cache slot: the shared lookup, usable while in flight and until its TTL after it resolved. */
+    private final class Entry {
+        final Uni<Caller> uni;
+        volatile boolean resolved;
+        volatile long expiresAtNanos;
+
+        Entry(String hash) {
+            this.uni = load(hash)
+                    .onItemOrFailure().invoke((caller, failure) -> {
+                        if (failure != null) {
+                            cache.remove(hash, this);
+                            return;
+                        }
+                        expiresAtNanos = System.nanoTime() + (caller != null ? positiveTtlNanos : negativeTtlNanos);
+                        resolved = true;
+                    })
+                    .memoize().indefinitely();
+        }
+
+        boolean usable(long now) {
+            return !resolved || now - expiresAtNanos < 0;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.aigateway.edge.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.internal.AigwHeaders;
+import io.aigateway.contracts.internal.RoutePolicy;
+import io.aigateway.contracts.openai.ChatCompletionRequest;
+import io.aigateway.edge.auth.ApiKeyService;
+import io.aigateway.edge.auth.Caller;
+import io.aigateway.edge.config.EdgeConfig;
+import io.aigateway.edge.config.InternalConfig;
+import io.aigateway.edge.http.BodyReader;
+import io.aigateway.edge.http.Contexts;
+import io.aigateway.edge.http.ErrorResponder;
+import io.aigateway.edge.http.PublicRequests;
+import io.aigateway.edge.routing.RoutingClient;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /v1/chat/completions}: request ID → API key → body limit → JSON parse → validation → control
+ * headers → relay to routing-service (the client's bytes unchanged) → relay the answer (JSON, or SSE chunk by
+ * chunk with the usage chunk stripped unless the client asked for it).
+ */
+@ApplicationScoped
+public class ChatCompletionsHandler implements Handler<RoutingContext> {
+
+    private static final Logger LOG = Logger.getLogger(ChatCompletionsHandler.class);
+    private static final Pattern CONTEXT = Pattern.compile(AigwHeaders.CONTEXT_PATTERN);
+    private static final int MAX_FORWARDED_HEADER = 256;
+
+    private final ApiKeyService apiKeys;
+    private final RoutingClient routing;
+    private final ErrorResponder errors;
+    private final PublicRequests publicRequests;
+    private final ObjectMapper mapper;
+    private final String internalToken;
+    private final long maxBodyBytes;
+
+    public ChatCompletionsHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
+                                  PublicRequests publicRequests, ObjectMapper mapper, InternalConfig internal,
+                                  EdgeConfig config) {
+        this.apiKeys = apiKeys;
+        this.routing = routing;
+        this.errors = errors;
+        this.publicRequests = publicRequests;
+        this.mapper = mapper;
+        this.internalToken = internal.token();
+        this.maxBodyBytes = config.maxBodyBytes();
+    }
+
+    @Override
+    public void handle(RoutingContext rc) {
+        long startNanos = System.nanoTime();
+        HttpServerRequest req = rc.request();
+        req.pause();
+        String rid = publicRequests.begin(rc, "chat");
+        apiKeys.authenticate(req.getHeader("Authorization"))
+                .emitOn(Contexts.of(Vertx.currentContext()))
+                .subscribe().with(
+                        caller -> BodyReader.read(rc, maxBodyBytes, errors,
+                                body -> onBody(rc, rid, caller, body, startNanos)),
+                        failure -> errors.send(rc, errors.toError(failure)));
+    }
+
+    private void onBody(RoutingContext rc, String rid, Caller caller, Buffer body, long startNanos) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(body.getBytes());
+        } catch (Exception e) {
+            errors.send(rc, ApiError.badRequest("We could not parse the JSON body of your request. "
+                    + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API "
+                    + "expects a JSON payload.)", null, "invalid_json"));
+            return;
+        }
+        if (tree == null || !tree.isObject()) {
+            errors.send(rc, ApiError.badRequest("The request body must be a JSON object.", null, "invalid_json"));
+            return;
+        }
+        ChatCompletionRequest chat = new ChatCompletionRequest((ObjectNode) tree);
+        ApiError invalid = chat.validate();
+        if (invalid != null) {
+            errors.send(rc, invalid);
+            return;
+        }
+        MultiMap in = rc.request().headers();
+        String policy = in.get(AigwHeaders.POLICY);
+        RoutePolicy routePolicy = null;
+        if (policy != null) {
+            routePolicy = RoutePolicy.fromWire(policy);
+            if (routePolicy == null) {
+                errors.send(rc, ApiError.badRequest("Unknown routing policy in X-Aigw-Policy; expected one of "
+                        + "user-preference, cost, latency, quality, round-robin.", AigwHeaders.POLICY, "invalid_policy"));
+                return;
+            }
+        }
+        String context = in.get(AigwHeaders.CONTEXT);
+        if (context != null && !CONTEXT.matcher(context).matches()) {
+            errors.send(rc, ApiError.badRequest("X-Aigw-Context must match " + AigwHeaders.CONTEXT_PATTERN + ".",
+                    AigwHeaders.CONTEXT, "invalid_context"));
+            return;
+        }
+        String cacheControl = in.get(AigwHeaders.CACHE_CONTROL);
+        String cacheTtl = in.get(AigwHeaders.CACHE_TTL);
+        if (tooLong(cacheControl) || tooLong(cacheTtl)) {
+            errors.send(rc, ApiError.badRequest("Cache control header too long.", null, "invalid_header"));
+            return;
+        }
+        boolean stream = chat.stream();
+        boolean includeUsage = chat.includeUsage();
+        RoutePolicy chosenPolicy = routePolicy;
+        routing.request(HttpMethod.POST, RoutingClient.ROUTE_CHAT).onComplete(ar -> {
+            if (ar.failed()) {
+                upstreamFailed(rc, ar.cause());
+                return;
+            }
+            HttpClientRequest out = ar.result();
+            MultiMap h = out.headers();
+            h.set("content-type", "application/json");
+            h.set("accept", stream ? "text/event-stream" : "application/json");
+            h.set(AigwHeaders.INTERNAL_TOKEN, internalToken);
+            h.set(AigwHeaders.REQUEST_ID, rid);
+            h.set(AigwHeaders.CALLER_USER, nullToEmpty(caller.userId()));
+            h.set(AigwHeaders.CALLER_KEY, nullToEmpty(caller.keyId()));
+            h.set(AigwHeaders.CALLER_ROLES, caller.rolesHeader());
+            if (context != null) {
+                h.set(AigwHeaders.CONTEXT, context);
+            }
+            if (chosenPolicy != null) {
+                h.set(AigwHeaders.POLICY, chosenPolicy.wireName());
+            }
+            if (cacheControl != null) {
+                h.set(AigwHeaders.CACHE_CONTROL, cacheControl);
+            }
+            if (cacheTtl != null) {
+                h.set(AigwHeaders.CACHE_TTL, cacheTtl);
+            }
+            HttpServerResponse resp = rc.response();
+            resp.closeHandler(v -> {
+                if (out.reset()) {
+                    LOG.debug("Client went away; upstream request cancelled");
+                }
+            });
+            out.send(body).onComplete(sent -> {
+                if (sent.failed()) {
+                    upstreamFailed(rc, sent.cause());
+                    return;
+                }
+                HttpClientResponse in2 = sent.result();
+                String ctype = in2.getHeader("content-type");
+                boolean sse = stream && in2.statusCode() / 100 == 2 && ctype != null
+                        && ctype.regionMatches(true, 0, "text/event-stream", 0, 17);
+                if (sse) {
+                    new SseRelay(rc, in2, includeUsage, mapper, startNanos).start();
+                } else {
+                    relayJson(rc, in2, startNanos);
+                }
+            });
+        });
+    }
+
+    private void relayJson(RoutingContext rc, HttpClientResponse in, long startNanos) {
+        in.body().onComplete(ar -> {
+            if (ar.failed()) {
+                upstreamFailed(rc, ar.cause());
+                return;
+            }
+            HttpServerResponse resp = rc.response();
+            if (resp.closed() || resp.ended()) {
+                return;
+            }
+            resp.setStatusCode(in.statusCode());
+            copyRelayedHeaders(in, resp, startNanos);
+            String ctype = in.getHeader("content-type");
+            resp.putHeader("content-type", ctype != null ? ctype : "application/json");
+            resp.end(ar.result());
+        });
+    }
+
+    /**
+     * Relays {@link AigwHeaders#relayedToClient} headers and sets {@code x-aigw-overhead-ms}. The edge's
+     * {@code x-request-id} (set first) stays authoritative.
+     */
+    static void copyRelayedHeaders(HttpClientResponse in, HttpServerResponse out, long startNanos) {
+        String upstreamMs = null;
+        for (Map.Entry<String, String> e : in.headers()) {
+            String name = e.getKey();
+            if (AigwHeaders.relayedToClient(name) && !name.equalsIgnoreCase(AigwHeaders.REQUEST_ID)) {
+                out.headers().set(name, e.getValue());
+            } else if (name.equalsIgnoreCase(AigwHeaders.UPSTREAM_MS)) {
+                upstreamMs = e.getValue();
+            }
+        }
+        if (upstreamMs != null) {
+            try {
+                double totalMs = (System.nanoTime() - startNanos) / 1_000_000.0;
+                long overhead = Math.max(0, Math.round(totalMs - Double.parseDouble(upstreamMs.trim())));
+                out.headers().set(AigwHeaders.OVERHEAD_MS, Long.toString(overhead));
+            } catch (NumberFormatException ignored) {
+                // a malformed measurement is simply not reported
+            }
+        }
+    }
+
+    private void upstreamFailed(RoutingContext rc, Throwable t) {
+        if (rc.response().closed()) {
+            return;
+        }
+        LOG.warnf("routing-service call failed: %s", t.toString());
+        errors.send(rc, RoutingClient.transportError(t));
+    }
+
+    private static boolean tooLong(String v) {
+        return v != null && v.length() > MAX_FORWARDED_HEADER;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

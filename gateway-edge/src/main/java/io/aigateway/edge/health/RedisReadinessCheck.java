@@ -1,0 +1,41 @@
+package io.aigateway.edge.health;
+
+import io.aigateway.edge.auth.ApiKeyService;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.time.Duration;
+
+/**
+ * Reports Redis in the readiness details but stays UP without it: the edge degrades (key lookups go to
+ * admin-service) rather than stop serving (ARCHITECTURE.md, "Readiness").
+ */
+@Readiness
+@ApplicationScoped
+public class RedisReadinessCheck implements AsyncHealthCheck {
+
+    private final ReactiveRedisDataSource redis;
+    private final ApiKeyService apiKeys;
+
+    public RedisReadinessCheck(ReactiveRedisDataSource redis, ApiKeyService apiKeys) {
+        this.redis = redis;
+        this.apiKeys = apiKeys;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return redis.execute("PING")
+                .ifNoItem().after(Duration.ofMillis(500)).fail()
+                .map(r -> "up")
+                .onFailure().recoverWithItem(t -> "down (" + t.getClass().getSimpleName() + ")")
+                .map(state -> HealthCheckResponse.named("edge-dependencies")
+                        .up()
+                        .withData("redis", state)
+                        .withData("keyLookups", apiKeys.redisDegraded() ? "admin-service (degraded)" : "redis")
+                        .build());
+    }
+}

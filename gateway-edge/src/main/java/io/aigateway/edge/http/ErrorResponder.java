@@ -1,0 +1,64 @@
+package io.aigateway.edge.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.error.ApiException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+
+/**
+ * Renders an {@link ApiError} as OpenAI's envelope with its status and headers: the edge's equivalent of
+ * an ExceptionMapper (the public routes are plain Vert.x routes, see {@code EdgeRouter}).
+ */
+@ApplicationScoped
+public class ErrorResponder {
+
+    private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
+    private static final Buffer FALLBACK = Buffer.buffer(
+            "{\"error\":{\"message\":\"Internal error\",\"type\":\"api_error\",\"param\":null,\"code\":\"internal_error\"}}");
+
+    private final ObjectMapper mapper;
+
+    public ErrorResponder(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Maps any failure to an error: {@link ApiException} keeps its error; anything else is a logged 500. */
+    public ApiError toError(Throwable t) {
+        if (t instanceof ApiException ae) {
+            return ae.error();
+        }
+        LOG.errorf("Unexpected failure: %s", t.toString());
+        return ApiError.internal("Internal error in the gateway.");
+    }
+
+    /** Writes the envelope unless a response was already started (then just closes the stream). */
+    public void send(RoutingContext rc, ApiError error) {
+        HttpServerResponse resp = rc.response();
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        if (resp.headWritten()) {
+            resp.end();
+            return;
+        }
+        Buffer body;
+        try {
+            body = Buffer.buffer(mapper.writeValueAsBytes(error.envelope()));
+        } catch (JsonProcessingException e) {
+            body = FALLBACK;
+        }
+        resp.setStatusCode(error.status());
+        for (Map.Entry<String, String> h : error.headers().entrySet()) {
+            resp.putHeader(h.getKey(), h.getValue());
+        }
+        resp.putHeader("content-type", "application/json");
+        resp.end(body);
+    }
+}

@@ -1,0 +1,29 @@
+package io.aigateway.edge.http;
+
+import io.aigateway.contracts.internal.AigwHeaders;
+import io.aigateway.edge.metrics.EdgeMetrics;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.MDC;
+
+/** What every public request gets first: its request ID (MDC + response header) and a status counter. */
+@ApplicationScoped
+public class PublicRequests {
+
+    private final EdgeMetrics metrics;
+
+    public PublicRequests(EdgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** @return the request ID (client's when sane, else a new UUID) */
+    public String begin(RoutingContext rc, String route) {
+        String rid = RequestIds.resolve(rc.request().getHeader(AigwHeaders.REQUEST_ID));
+        MDC.put(RequestIds.MDC_KEY, rid);
+        HttpServerResponse resp = rc.response();
+        resp.putHeader("x-request-id", rid);
+        resp.headersEndHandler(v -> metrics.request(route, resp.getStatusCode()));
+        return rid;
+    }
+}
