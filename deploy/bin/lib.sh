@@ -1,0 +1,157 @@
+# shellcheck shell=bash
+# Shared helpers for deploy/bin/stack and deploy/bin/test. Source it; it defines functions only
+# (plus AIGW_ROOT, the repository root).
+
+AIGW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+AIGW_INFRA_DIR="$AIGW_ROOT/deploy/infra"
+AIGW_T0=${AIGW_T0:-$(date +%s)}
+
+# --- output -------------------------------------------------------------------------------------
+
+aigw_elapsed() { echo $(( $(date +%s) - AIGW_T0 )); }
+
+log()  { printf '[%s +%3ss] %s\n' "$(date +%H:%M:%S)" "$(aigw_elapsed)" "$*"; }
+warn() { printf '[%s +%3ss] WARNING: %s\n' "$(date +%H:%M:%S)" "$(aigw_elapsed)" "$*" >&2; }
+die()  { printf '[%s +%3ss] ERROR: %s\n' "$(date +%H:%M:%S)" "$(aigw_elapsed)" "$*" >&2; exit 1; }
+
+# tail_log FILE [LINES]: the end of a log, indented, on stderr.
+tail_log() {
+  local file=$1 lines=${2:-40}
+  if [[ -s $file ]]; then
+    printf -- '----- last %s lines of %s -----\n' "$lines" "$file" >&2
+    tail -n "$lines" "$file" | sed 's/^/  | /' >&2
+    printf -- '-----\n' >&2
+  fi
+}
+
+# --- network ------------------------------------------------------------------------------------
+
+# port_open HOST PORT: true when something accepts TCP connections there (1 s timeout).
+port_open() {
+  timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# redis_ping HOST PORT: true when a Redis answers PING with PONG.
+redis_ping() {
+  timeout 2 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "PING\r\n" >&3
+    IFS= read -r -t 2 line <&3 || exit 1
+    [[ $line == "+PONG"* ]]' _ "$1" "$2" 2>/dev/null
+}
+
+# is_local_host HOST: true for addresses of this machine that the launcher may start servers on.
+is_local_host() {
+  [[ $1 == 127.0.0.1 || $1 == localhost || $1 == ::1 ]]
+}
+
+# --- processes ----------------------------------------------------------------------------------
+
+# pid_alive PID
+pid_alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+
+# pid_matches PID MARKER: the process' command line contains MARKER (guards against pid reuse).
+pid_matches() {
+  local pid=$1 marker=$2
+  pid_alive "$pid" || return 1
+  [[ -r /proc/$pid/cmdline ]] || return 0 # no /proc (macOS): trust the pid file
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$marker"
+}
+
+# stop_pid PID NAME [TIMEOUT_S]: SIGTERM, wait, then SIGKILL. Returns once the process is gone.
+stop_pid() {
+  local pid=$1 name=$2 timeout=${3:-30} i
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for (( i = 0; i < timeout * 5; i++ )); do
+    pid_alive "$pid" || { log "stopped $name (pid $pid)"; return 0; }
+    sleep 0.2
+  done
+  warn "$name (pid $pid) did not stop within ${timeout}s: killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  for (( i = 0; i < 25; i++ )); do pid_alive "$pid" || return 0; sleep 0.2; done
+}
+
+# wait_for_line FILE PATTERN PID TIMEOUT_S NAME: wait until FILE contains PATTERN (grep -E); fail
+# (with the log tail) when PID exits or the timeout passes.
+wait_for_line() {
+  local file=$1 pattern=$2 pid=$3 timeout=$4 name=$5 deadline
+  deadline=$(( $(date +%s) + timeout ))
+  while ! grep -qE -- "$pattern" "$file" 2>/dev/null; do
+    if ! pid_alive "$pid"; then
+      tail_log "$file"
+      warn "$name exited before it was ready (log: $file)"
+      return 1
+    fi
+    if (( $(date +%s) >= deadline )); then
+      tail_log "$file"
+      warn "$name not ready after ${timeout}s (log: $file)"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# wait_for_http URL PID TIMEOUT_S NAME LOG: wait until URL answers 2xx.
+wait_for_http() {
+  local url=$1 pid=$2 timeout=$3 name=$4 logfile=$5 deadline
+  deadline=$(( $(date +%s) + timeout ))
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    if ! pid_alive "$pid"; then
+      tail_log "$logfile"
+      warn "$name exited before it was ready (log: $logfile)"
+      return 1
+    fi
+    if (( $(date +%s) >= deadline )); then
+      tail_log "$logfile"
+      warn "$name not ready after ${timeout}s: $url (log: $logfile)"
+      curl -sS --max-time 2 "$url" >&2 2>/dev/null && echo >&2 || true
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+# --- the infra module (Kafka, embedded PostgreSQL/Redis, CREATE DATABASE) ------------------------
+
+# infra_build_if_needed: package deploy/infra when its jar or classpath is missing or older than its sources.
+infra_build_if_needed() {
+  local jar="$AIGW_INFRA_DIR/target/infra.jar" cp="$AIGW_INFRA_DIR/target/classpath.txt"
+  if [[ -f $jar && -f $cp ]] && [[ -z $(find "$AIGW_INFRA_DIR/src/main" "$AIGW_INFRA_DIR/pom.xml" -newer "$jar" -print -quit 2>/dev/null) ]] \
+      && infra_classpath_complete "$cp"; then
+    return 0
+  fi
+  log "building deploy/infra"
+  (cd "$AIGW_ROOT" && ./mvnw -B -q -f deploy/infra/pom.xml package -DskipTests) || die "building deploy/infra failed"
+}
+
+# infra_classpath_complete FILE: every jar of the classpath file exists (the local repository may have been cleaned).
+infra_classpath_complete() {
+  local entry
+  local IFS=:
+  for entry in $(cat "$1"); do
+    [[ -f $entry ]] || return 1
+  done
+}
+
+# infra_install_runtime DIR: copy infra.jar into DIR and set AIGW_INFRA_CP. The copy means a rebuild of
+# deploy/infra (e.g. by the Maven run of the tests) never rewrites a jar under a running broker.
+infra_install_runtime() {
+  local dir=$1
+  mkdir -p "$dir"
+  cp "$AIGW_INFRA_DIR/target/infra.jar" "$dir/infra.jar"
+  AIGW_INFRA_CP="$dir/infra.jar:$(cat "$AIGW_INFRA_DIR/target/classpath.txt")"
+}
+
+# infra_java JVM_OPTS MAIN ARGS...: run io.aigateway.infra.MAIN in the foreground.
+infra_java() {
+  local opts=$1 main=$2
+  shift 2
+  # shellcheck disable=SC2086 # JVM options are a space-separated list on purpose
+  java $opts -cp "$AIGW_INFRA_CP" "io.aigateway.infra.$main" "$@"
+}
+
+# random_token: 32 random bytes, hex.
+random_token() {
+  od -An -N32 -tx1 /dev/urandom | tr -d ' \n'
+}
