@@ -72,6 +72,27 @@ stop_pid() {
   for (( i = 0; i < 25; i++ )); do pid_alive "$pid" || return 0; sleep 0.2; done
 }
 
+# stop_pids TIMEOUT_S NAME=PID...: SIGTERM to all at once, wait for all, SIGKILL what is left.
+stop_pids() {
+  local timeout=$1 i entry left
+  shift
+  for entry in "$@"; do kill -TERM "${entry#*=}" 2>/dev/null || true; done
+  for (( i = 0; i < timeout * 5; i++ )); do
+    left=0
+    for entry in "$@"; do pid_alive "${entry#*=}" && left=1; done
+    (( left == 0 )) && break
+    sleep 0.2
+  done
+  for entry in "$@"; do
+    if pid_alive "${entry#*=}"; then
+      warn "${entry%%=*} (pid ${entry#*=}) did not stop within ${timeout}s: killing it"
+      kill -KILL "${entry#*=}" 2>/dev/null || true
+    else
+      log "stopped ${entry%%=*} (pid ${entry#*=})"
+    fi
+  done
+}
+
 # wait_for_line FILE PATTERN PID TIMEOUT_S NAME: wait until FILE contains PATTERN (grep -E); fail
 # (with the log tail) when PID exits or the timeout passes.
 wait_for_line() {
