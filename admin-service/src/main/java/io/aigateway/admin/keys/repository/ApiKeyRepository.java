@@ -1,0 +1,32 @@
+package io.aigateway.admin.keys.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Reactive access to {@code admin.api_keys} (named queries only); callers provide the session or transaction. */
+@ApplicationScoped
+public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, String> {
+
+    public Uni<ApiKeyEntity> findLiveByHash(String keyHash, Instant now) {
+        return find("#" + ApiKeyEntity.FIND_LIVE_BY_HASH, Parameters.with("hash", keyHash).and("now", now))
+                .firstResult();
+    }
+
+    public Uni<List<ApiKeyEntity>> listLive(Instant now) {
+        return list("#" + ApiKeyEntity.LIST_LIVE, Parameters.with("now", now));
+    }
+
+    public Uni<List<ApiKeyEntity>> listNewestFirst(String userId, int limit) {
+        if (userId == null) {
+            return find("#" + ApiKeyEntity.LIST_ALL).page(Page.ofSize(limit)).list();
+        }
+        return find("#" + ApiKeyEntity.LIST_BY_USER, Parameters.with("userId", userId))
+                .page(Page.ofSize(limit)).list();
+    }
+}

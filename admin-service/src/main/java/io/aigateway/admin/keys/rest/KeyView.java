@@ -1,0 +1,20 @@
+package io.aigateway.admin.keys.rest;
+
+import io.aigateway.admin.keys.repository.ApiKeyEntity;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A key as admins list it: never the key, never its hash. */
+public record KeyView(String keyId, String userId, List<String> roles, String name, Instant createdAt,
+                      Instant expiresAt, Instant revokedAt, boolean active) {
+
+    static KeyView of(ApiKeyEntity e, Instant now) {
+        return new KeyView(e.getKeyId(), e.getUserId(), e.roleList(), e.getName(), e.getCreatedAt(),
+                e.getExpiresAt(), e.getRevokedAt(), e.live(now));
+    }
+
+    /** {@code {"data":[…]}}, newest first. */
+    public record Page(List<KeyView> data) {
+    }
+}

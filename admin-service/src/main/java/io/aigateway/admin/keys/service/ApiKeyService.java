@@ -1,0 +1,124 @@
+package io.aigateway.admin.keys.service;
+
+import io.aigateway.admin.keys.repository.ApiKeyEntity;
+import io.aigateway.admin.keys.repository.ApiKeyRepository;
+import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.internal.ApiKeyRecord;
+import io.aigateway.contracts.internal.KeyHashing;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import org.jboss.logging.Logger;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * API keys: issue (the plaintext key is returned once and only its SHA-256 hash is stored), look up, list,
+ * revoke, and keep the Redis mirror in step. PostgreSQL is the source of truth; Redis is written after commit.
+ */
+@ApplicationScoped
+public class ApiKeyService {
+
+    private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final int MIRROR_CONCURRENCY = 16;
+
+    private final ApiKeyRepository repository;
+    private final KeyMirror mirror;
+    private final Event<KeyRevoked> revokedEvents;
+    private final SecureRandom random = new SecureRandom();
+    private final Counter created;
+    private final Counter revoked;
+
+    public ApiKeyService(ApiKeyRepository repository, KeyMirror mirror, Event<KeyRevoked> revokedEvents,
+                         MeterRegistry registry) {
+        this.repository = repository;
+        this.mirror = mirror;
+        this.revokedEvents = revokedEvents;
+        this.created = Counter.builder("aigw.admin.keys.created").register(registry);
+        this.revoked = Counter.builder("aigw.admin.keys.revoked").register(registry);
+    }
+
+    /** An issued key: the plaintext {@code key} is in this object only, never persisted or logged. */
+    public record IssuedKey(String key, ApiKeyEntity entity) {
+    }
+
+    public Uni<IssuedKey> create(NewKey request) {
+        String key = KeyHashing.newKey();
+        // PostgreSQL keeps microseconds: truncate so that the answer equals what a later read returns.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
+        ApiKeyEntity entity = new ApiKeyEntity(newKeyId(), KeyHashing.sha256Hex(key), request.name(),
+                request.userId(), request.roles(), now, expiresAt);
+        return Panache.withTransaction(() -> repository.persist(entity))
+                .call(saved -> mirror.put(saved.getKeyHash(), saved.toRecord()))
+                .map(saved -> {
+                    created.increment();
+                    LOG.infof("Created key %s for user %s with roles %s", saved.getKeyId(), saved.getUserId(),
+                            saved.getRoles());
+                    return new IssuedKey(key, saved);
+                });
+    }
+
+    /** The live key with this hash, or null (unknown, revoked, expired). Malformed hashes are simply unknown. */
+    @WithSession
+    public Uni<ApiKeyRecord> findLive(String keyHash) {
+        if (keyHash == null || !HASH.matcher(keyHash).matches()) {
+            return Uni.createFrom().nullItem();
+        }
+        return repository.findLiveByHash(keyHash, Instant.now())
+                .map(e -> e == null ? null : e.toRecord());
+    }
+
+    @WithSession
+    public Uni<List<ApiKeyEntity>> list(String userId, int limit) {
+        return repository.listNewestFirst(userId, limit);
+    }
+
+    /** Revokes a key (idempotent) and removes its mirror; 404 when the key ID is unknown. */
+    public Uni<Void> revoke(String keyId) {
+        return Panache.withTransaction(() -> repository.findById(keyId)
+                        .onItem().ifNull().failWith(() -> ApiError.notFound("No API key with id '" + keyId + "'.")
+                                .exception())
+                        .invoke(e -> {
+                            if (e.getRevokedAt() == null) {
+                                e.setRevokedAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
+                            }
+                        }))
+                .call(e -> mirror.remove(e.getKeyHash(), e.getKeyId()))
+                .invoke(e -> {
+                    revoked.increment();
+                    revokedEvents.fire(new KeyRevoked(e.getKeyId(), e.getKeyHash()));
+                    LOG.infof("Revoked key %s of user %s", e.getKeyId(), e.getUserId());
+                })
+                .replaceWithVoid();
+    }
+
+    /** Rewrites the mirror of every live key from PostgreSQL; the number of keys written. */
+    public Uni<Integer> remirrorAll() {
+        mirror.beginSync();
+        return Panache.withSession(() -> repository.listLive(Instant.now()))
+                .onItem().transformToUni(list -> Multi.createFrom().iterable(list)
+                        .onItem().transformToUni(e -> mirror.put(e.getKeyHash(), e.toRecord()))
+                        .merge(MIRROR_CONCURRENCY)
+                        .collect().with(java.util.stream.Collectors.counting()))
+                .map(Long::intValue)
+                .eventually(mirror::endSync);
+    }
+
+    private String newKeyId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return "key_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
