@@ -345,8 +345,13 @@ class FakeProviderServerTest {
         for (int i = 0; i < 60; i++) {
             chat(BODY, "many-" + i);
         }
-        JsonArray ids = new JsonObject(send("GET", "/_control/stats", "", false).body())
-                .getJsonObject("upstreams").getJsonObject("fake").getJsonArray("lastRequestIds");
+        JsonObject after = new JsonObject(send("GET", "/_control/stats", "", false).body())
+                .getJsonObject("upstreams").getJsonObject("fake");
+        JsonArray ids = after.getJsonArray("lastRequestIds");
+        JsonArray headers = after.getJsonArray("lastHeaders");
+        assertEquals(20, headers.size());
+        assertEquals("many-40", headers.getJsonObject(0).getString("x-request-id"));
+        assertEquals("many-59", headers.getJsonObject(19).getString("x-request-id"));
         assertEquals(50, ids.size());
         assertEquals("many-59", ids.getString(49));
         assertEquals("many-10", ids.getString(0));
