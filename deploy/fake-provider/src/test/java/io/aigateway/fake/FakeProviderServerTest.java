@@ -162,6 +162,8 @@ class FakeProviderServerTest {
         assertEquals(404, notFound.statusCode());
         assertEnvelope(notFound.body());
         assertEquals(405, send("GET", "/fake/v1/chat/completions", "", true).statusCode());
+        assertEquals(404, send("GET", "//v1/models", "", true).statusCode());
+        assertEquals(404, send("GET", "/_other/v1/models", "", true).statusCode());
         assertEquals(200, send("GET", "/_control/health", "", false).statusCode());
     }
 
@@ -316,6 +318,8 @@ class FakeProviderServerTest {
     void controlRejectsBadInput() throws Exception {
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"latency\":5}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"errorRate\":2}", false).statusCode());
+        assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"chunks\":\"x\"}", false).statusCode());
+        assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"latencyMs\":-1}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"errorStatus\":99}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"model\":\"x\",\"models\":[\"a\"]}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "not json", false).statusCode());

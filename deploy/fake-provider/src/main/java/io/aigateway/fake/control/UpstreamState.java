@@ -251,11 +251,18 @@ public final class UpstreamState {
     }
 
     private static Integer chunksField(JsonObject body, Integer current) {
-        Long v = longField(body, "chunks", current == null ? null : current.longValue());
-        if (v != null && v > 100_000) {
-            throw new ControlException("'chunks' must be in 0..100000", "chunks");
+        if (!body.containsKey("chunks")) {
+            return current;
         }
-        return v == null ? null : v.intValue();
+        Object v = body.getValue("chunks");
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number n) || n.longValue() < 0 || n.longValue() > 100_000
+                || n.doubleValue() != n.longValue()) {
+            throw new ControlException("'chunks' must be an integer in 0..100000", "chunks");
+        }
+        return n.intValue();
     }
 
     private static Double rateField(JsonObject body, Double current) {

@@ -33,7 +33,7 @@ public final class Dispatcher implements Handler<HttpServerRequest> {
             return;
         }
         int slash = path.length() > 1 ? path.indexOf('/', 1) : -1;
-        if (slash < 0 || path.charAt(1) == '_') {
+        if (slash <= 1 || path.charAt(1) == '_') {
             notFound(req);
             return;
         }
