@@ -320,6 +320,8 @@ class FakeProviderServerTest {
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"errorRate\":2}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"chunks\":\"x\"}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"latencyMs\":-1}", false).statusCode());
+        assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"chunks\":\"x\"}", false).statusCode());
+        assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"latencyMs\":-1}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"errorStatus\":99}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "{\"model\":\"x\",\"models\":[\"a\"]}", false).statusCode());
         assertEquals(400, send("PUT", "/_control/upstreams/fake", "not json", false).statusCode());
