@@ -172,6 +172,14 @@ infra_java() {
   java $opts -cp "$AIGW_INFRA_CP" "io.aigateway.infra.$main" "$@"
 }
 
+# require_java: java on the PATH, version 17 or newer.
+require_java() {
+  command -v java >/dev/null || die "java not found: Java 17 or newer is required"
+  local spec
+  spec=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+  [[ $spec =~ ^[0-9]+$ ]] && (( spec >= 17 )) || die "Java 17 or newer is required (found: ${spec:-unknown}); set PATH/JAVA_HOME"
+}
+
 # random_token: 32 random bytes, hex.
 random_token() {
   od -An -N32 -tx1 /dev/urandom | tr -d ' \n'
