@@ -130,7 +130,7 @@ class UsageFlowTest {
     @Test
     void badRecordsGoToTheDlqAndTheChannelKeepsGoing() throws Exception {
         String user = "u-bad-" + RUN;
-        String notJson = "{\"eventId\": \"broken-" + RUN + "\", oops";
+        String notJson = "{\"requestId\": \"broken-" + RUN + "\", oops";
         String missingUser = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"occurredAt\":\"2024-01-01T00:00:00Z\","
                 + "\"outcome\":\"SUCCESS\",\"requestId\":\"invalid-" + RUN + "\"}";
         String badNumber = JSON.writeValueAsString(event(user, "req-huge-" + RUN))

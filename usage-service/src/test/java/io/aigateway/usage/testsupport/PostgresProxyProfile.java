@@ -3,9 +3,15 @@ package io.aigateway.usage.testsupport;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.List;
+import java.util.Map;
 
-/** The app with its PostgreSQL behind a proxy the test can cut. */
+/** The app with its PostgreSQL behind a proxy the test can cut; short DB retry back-off. */
 public class PostgresProxyProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("aigw.usage.retry.max-backoff", "1s");
+    }
 
     @Override
     public List<TestResourceEntry> testResources() {

@@ -3,6 +3,7 @@ package io.aigateway.usage.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,33 +11,43 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A tiny TCP forwarder a test can cut (listener and every open connection) to simulate an outage. */
+/**
+ * A tiny TCP forwarder a test can cut (listener and every open connection closed) to simulate an outage,
+ * and resume later on the same port.
+ */
 public final class TcpProxy implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
-    private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile boolean cut;
+    private volatile ServerSocket server;
+    private volatile int port;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.server = new ServerSocket();
-        this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept-" + port());
+        listen(0);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    private synchronized void listen(int wantedPort) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wantedPort));
+        this.server = s;
+        this.port = s.getLocalPort();
+        Thread acceptor = new Thread(() -> acceptLoop(s), "tcp-proxy-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    public int port() {
-        return server.getLocalPort();
-    }
-
-    private void acceptLoop() {
-        while (!cut) {
+    private void acceptLoop(ServerSocket s) {
+        while (!s.isClosed()) {
             try {
-                Socket client = server.accept();
+                Socket client = s.accept();
                 Socket upstream;
                 try {
                     upstream = new Socket(targetHost, targetPort);
@@ -46,7 +57,7 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 sockets.add(client);
                 sockets.add(upstream);
-                if (cut) {
+                if (s.isClosed()) {
                     closeQuietly(client);
                     closeQuietly(upstream);
                     return;
@@ -73,6 +84,8 @@ public final class TcpProxy implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
             }
         }, "tcp-proxy-pump");
         t.setDaemon(true);
@@ -80,13 +93,24 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Stops accepting and drops every open connection. */
-    public void cut() {
-        cut = true;
+    public synchronized void cut() {
         closeQuietly(server);
         for (Socket s : sockets) {
             closeQuietly(s);
         }
         sockets.clear();
+    }
+
+    /** Listens again on the same port after {@link #cut()}. */
+    public synchronized void resume() {
+        if (!server.isClosed()) {
+            return;
+        }
+        try {
+            listen(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
