@@ -234,10 +234,14 @@ class FakeProviderServerTest {
         }
         assertEquals(3, contentTimes.size());
         assertTrue(roleAt >= 0 && roleAt < contentTimes.get(0) - 100, "role chunk first, then ttft: " + roleAt + " " + contentTimes);
-        assertTrue(contentTimes.get(0) >= 140, "ttft " + contentTimes);
+        for (int i = 0; i < contentTimes.size(); i++) {
+            // timers never fire early: chunk i leaves at least ttft + i * chunkDelay after the request started
+            assertTrue(contentTimes.get(i) >= 150 + i * 120L, "schedule " + contentTimes);
+        }
         for (int i = 1; i < contentTimes.size(); i++) {
+            // observed spacing (client-side read jitter tolerated)
             long gap = contentTimes.get(i) - contentTimes.get(i - 1);
-            assertTrue(gap >= 100 && gap < 1000, "chunk spacing " + contentTimes);
+            assertTrue(gap >= 80 && gap < 1000, "chunk spacing " + contentTimes);
         }
     }
 
