@@ -1,0 +1,26 @@
+package io.aigateway.routing.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Where adapter-service is and how the one pooled HTTP client to it behaves. */
+@ConfigMapping(prefix = "aigw.adapter")
+public interface AdapterConfig {
+
+    /** Base URL of adapter-service (env {@code AIGW_ADAPTER_URL}). */
+    @WithDefault("http://127.0.0.1:8082")
+    String url();
+
+    /** Maximum pooled HTTP/1.1 connections to adapter-service. */
+    @WithDefault("256")
+    int poolSize();
+
+    @WithDefault("2s")
+    Duration connectTimeout();
+
+    /** Timeout of the catalog call {@code GET /internal/v1/providers}. */
+    @WithDefault("5s")
+    Duration catalogTimeout();
+}
