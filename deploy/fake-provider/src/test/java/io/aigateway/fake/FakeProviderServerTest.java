@@ -245,6 +245,25 @@ class FakeProviderServerTest {
         }
     }
 
+    @Test
+    void streamCanFailAfterSomeChunks() throws Exception {
+        String streamBody = BODY.replace("\"model\"", "\"stream\":true,\"model\"");
+        control("fake", "{\"chunks\":5,\"streamErrorAfter\":2,\"errorStatus\":503}");
+        HttpResponse<String> resp = chat(streamBody, null);
+        assertEquals(200, resp.statusCode());
+        String[] events = resp.body().split("\n\n");
+        assertEquals(1 + 2 + 1, events.length, resp.body());
+        JsonObject error = new JsonObject(events[3].substring("data: ".length())).getJsonObject("error");
+        assertEquals("overloaded", error.getString("code"));
+        assertFalse(resp.body().contains("[DONE]"));
+
+        control("fake", "{\"streamErrorAfter\":null,\"streamDropAfter\":1,\"chunkDelayMs\":20}");
+        assertThrows(IOException.class, () -> chat(streamBody, null));
+
+        control("fake", "{\"streamDropAfter\":-1}");
+        assertTrue(chat(streamBody, null).body().endsWith("data: [DONE]\n\n"));
+    }
+
     // ------------------------------------------------------------------------------------- knobs
 
     @Test

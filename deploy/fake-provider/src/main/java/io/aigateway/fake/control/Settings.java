@@ -11,11 +11,15 @@ package io.aigateway.fake.control;
  * @param errorStatus  HTTP status of injected errors
  * @param errorBody    raw body of injected errors; {@code null} = an OpenAI-style envelope for the status
  * @param outage       accept the request, then close the connection without answering
+ * @param streamErrorAfter streams only: after this many content chunks send an error event
+ *                     ({@code data: {"error":{...}}}) and end the stream without {@code [DONE]}; -1 = never
+ * @param streamDropAfter  streams only: after this many content chunks close the connection; -1 = never
  */
 public record Settings(long latencyMs, long ttftMs, long chunkDelayMs, int chunks, double errorRate,
-                       int errorStatus, String errorBody, boolean outage) {
+                       int errorStatus, String errorBody, boolean outage, int streamErrorAfter,
+                       int streamDropAfter) {
 
-    public static final Settings DEFAULTS = new Settings(0, 0, 0, 5, 0.0, 500, null, false);
+    public static final Settings DEFAULTS = new Settings(0, 0, 0, 5, 0.0, 500, null, false, -1, -1);
 
     /** Applies the non-null fields of {@code o} over this. */
     public Settings overlay(Overrides o) {
@@ -30,6 +34,8 @@ public record Settings(long latencyMs, long ttftMs, long chunkDelayMs, int chunk
                 o.errorRate() != null ? o.errorRate() : errorRate,
                 o.errorStatus() != null ? o.errorStatus() : errorStatus,
                 o.errorBody() != null ? o.errorBody() : errorBody,
-                o.outage() != null ? o.outage() : outage);
+                o.outage() != null ? o.outage() : outage,
+                o.streamErrorAfter() != null ? o.streamErrorAfter() : streamErrorAfter,
+                o.streamDropAfter() != null ? o.streamDropAfter() : streamDropAfter);
     }
 }

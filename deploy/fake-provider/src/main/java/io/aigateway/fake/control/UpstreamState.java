@@ -22,7 +22,7 @@ public final class UpstreamState {
     static final int HEADER_HISTORY = 20;
 
     private static final Set<String> KNOB_FIELDS = Set.of("latencyMs", "ttftMs", "chunkDelayMs", "chunks",
-            "errorRate", "errorStatus", "errorBody", "outage");
+            "errorRate", "errorStatus", "errorBody", "outage", "streamErrorAfter", "streamDropAfter");
     private static final Set<String> UPSTREAM_FIELDS = Set.of("models", "requireAuth", "apiKey");
 
     private final String name;
@@ -170,7 +170,9 @@ public final class UpstreamState {
                     rateField(body, current.errorRate()),
                     statusField(body, current.errorStatus()),
                     stringField(body, "errorBody", current.errorBody()),
-                    boolField(body, "outage", current.outage()));
+                    boolField(body, "outage", current.outage()),
+                    afterField(body, "streamErrorAfter", current.streamErrorAfter()),
+                    afterField(body, "streamDropAfter", current.streamDropAfter()));
             Map<String, Overrides> copy = new ConcurrentHashMap<>(modelOverrides);
             if (next.isEmpty()) {
                 copy.remove(model);
@@ -189,6 +191,8 @@ public final class UpstreamState {
         Double rate = rateField(body, b.errorRate());
         Integer status = statusField(body, b.errorStatus());
         Boolean outage = boolField(body, "outage", b.outage());
+        Integer errorAfter = afterField(body, "streamErrorAfter", b.streamErrorAfter());
+        Integer dropAfter = afterField(body, "streamDropAfter", b.streamDropAfter());
         List<String> newModels = body.containsKey("models") ? modelsField(body) : models;
         Boolean auth = boolField(body, "requireAuth", requireAuth);
         String key = stringField(body, "apiKey", apiKey);
@@ -201,7 +205,9 @@ public final class UpstreamState {
                 rate != null ? rate : d.errorRate(),
                 status != null ? status : d.errorStatus(),
                 stringField(body, "errorBody", b.errorBody()),
-                outage != null ? outage : d.outage());
+                outage != null ? outage : d.outage(),
+                errorAfter != null ? errorAfter : d.streamErrorAfter(),
+                dropAfter != null ? dropAfter : d.streamDropAfter());
         models = newModels == null ? DEFAULT_MODELS : newModels;
         requireAuth = auth == null || auth;
         apiKey = key;
@@ -218,7 +224,8 @@ public final class UpstreamState {
     private static JsonObject settingsJson(Settings s) {
         return new JsonObject().put("latencyMs", s.latencyMs()).put("ttftMs", s.ttftMs())
                 .put("chunkDelayMs", s.chunkDelayMs()).put("chunks", s.chunks()).put("errorRate", s.errorRate())
-                .put("errorStatus", s.errorStatus()).put("errorBody", s.errorBody()).put("outage", s.outage());
+                .put("errorStatus", s.errorStatus()).put("errorBody", s.errorBody()).put("outage", s.outage())
+                .put("streamErrorAfter", s.streamErrorAfter()).put("streamDropAfter", s.streamDropAfter());
     }
 
     private static JsonObject overridesJson(Overrides o) {
@@ -231,6 +238,8 @@ public final class UpstreamState {
         if (o.errorStatus() != null) json.put("errorStatus", o.errorStatus());
         if (o.errorBody() != null) json.put("errorBody", o.errorBody());
         if (o.outage() != null) json.put("outage", o.outage());
+        if (o.streamErrorAfter() != null) json.put("streamErrorAfter", o.streamErrorAfter());
+        if (o.streamDropAfter() != null) json.put("streamDropAfter", o.streamDropAfter());
         return json;
     }
 
@@ -261,6 +270,22 @@ public final class UpstreamState {
         if (!(v instanceof Number n) || n.longValue() < 0 || n.longValue() > 100_000
                 || n.doubleValue() != n.longValue()) {
             throw new ControlException("'chunks' must be an integer in 0..100000", "chunks");
+        }
+        return n.intValue();
+    }
+
+    /** A chunk count in -1..100000 (-1 = off). */
+    private static Integer afterField(JsonObject body, String field, Integer current) {
+        if (!body.containsKey(field)) {
+            return current;
+        }
+        Object v = body.getValue(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number n) || n.longValue() < -1 || n.longValue() > 100_000
+                || n.doubleValue() != n.longValue()) {
+            throw new ControlException("'" + field + "' must be an integer in -1..100000 (-1 = off)", field);
         }
         return n.intValue();
     }

@@ -157,13 +157,34 @@ public final class OpenAiFormat implements WireFormat {
 
         /** Appends content chunk {@code i} (and, after the last one, the tail) to {@code pending}. */
         void step(int i, StringBuilder pending) {
-            while (i < chunks) {
-                long delay = i == 0 ? settings.ttftMs() : settings.chunkDelayMs();
-                if (delay > 0 && pending.length() > 0) {
-                    flush(pending);
-                    int next = i;
-                    faults.later(req, delay, () -> step(next, new StringBuilder(256)));
+            while (true) {
+                if (i < chunks) {
+                    long delay = i == 0 ? settings.ttftMs() : settings.chunkDelayMs();
+                    if (delay > 0 && pending.length() > 0) {
+                        flush(pending);
+                        int next = i;
+                        faults.later(req, delay, () -> step(next, new StringBuilder(256)));
+                        return;
+                    }
+                }
+                if (i == settings.streamErrorAfter()) {
+                    // a failure after HTTP 200: an error event, then the end of the stream (no [DONE])
+                    String error = settings.errorBody() != null ? settings.errorBody()
+                            : OpenAiErrors.defaultBody(settings.errorStatus());
+                    pending.append("data: ").append(error).append("\n\n");
+                    HttpServerResponse resp = req.response();
+                    if (!resp.closed() && !resp.ended()) {
+                        resp.end(Buffer.buffer(pending.toString()));
+                    }
                     return;
+                }
+                if (i == settings.streamDropAfter()) {
+                    flush(pending);
+                    Http.drop(req);
+                    return;
+                }
+                if (i >= chunks) {
+                    break;
                 }
                 pending.append(prefix).append("{\"index\":0,\"delta\":{\"content\":\"");
                 if (i > 0) {
