@@ -16,11 +16,13 @@ public final class LoadGenMain {
         try {
             args = LoadGenArgs.parse(argv);
         } catch (LoadGenArgs.UsageException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("loadgen: " + e.getMessage());
+            if (e.getMessage().isEmpty()) { // --help
+                System.out.println(LoadGenArgs.USAGE);
+                System.exit(0);
             }
+            System.err.println("loadgen: " + e.getMessage());
             System.err.println(LoadGenArgs.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            System.exit(2);
             return;
         }
         LoadGenResult result = new LoadGen(args).run();
