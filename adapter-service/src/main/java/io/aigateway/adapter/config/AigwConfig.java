@@ -1,0 +1,156 @@
+package io.aigateway.adapter.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * adapter-service configuration: the provider catalog ({@code aigw.providers.<id>.*}), the internal token,
+ * health checks and chat limits. Prices and models are data here, never constants in code.
+ */
+@ConfigMapping(prefix = "aigw")
+public interface AigwConfig {
+
+    /** Providers by id ({@code [a-z][a-z0-9]*}). */
+    Map<String, ProviderConfig> providers();
+
+    Internal internal();
+
+    Health health();
+
+    Chat chat();
+
+    interface Internal {
+        /** Shared secret every {@code /internal/**} call must present in {@code X-Aigw-Internal-Token}. */
+        String token();
+    }
+
+    interface Health {
+        /** Whether the background health checks run. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Scheduler interval of the background checks (also used by {@code @Scheduled}). */
+        @WithDefault("15s")
+        String interval();
+
+        /** A check result older than this counts as unknown (healthy). */
+        @WithDefault("60s")
+        Duration ttl();
+
+        /** Timeout of one health-check request. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    interface Chat {
+        /** Largest request body accepted on the chat endpoint. */
+        @WithDefault("16777216")
+        int maxBodyBytes();
+    }
+
+    interface ProviderConfig {
+        /** Provider kind, selects the adapter implementation (e.g. {@code openai}). */
+        @WithDefault("openai")
+        String kind();
+
+        @WithName("display-name")
+        Optional<String> displayName();
+
+        /** Base URL of the provider's API, e.g. {@code https://api.openai.com/v1}. */
+        @WithName("base-url")
+        Optional<String> baseUrl();
+
+        /** Secret; also read from env {@code AIGW_PROVIDERS_<ID>_API_KEY} when unset here. */
+        @WithName("api-key")
+        Optional<String> apiKey();
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Whether the provider is unusable without a key; defaults to what the kind says. */
+        @WithName("requires-api-key")
+        Optional<Boolean> requiresApiKey();
+
+        List<ModelConfig> models();
+
+        Pool pool();
+
+        Timeouts timeouts();
+    }
+
+    interface ModelConfig {
+        String id();
+
+        @WithName("display-name")
+        Optional<String> displayName();
+
+        @WithName("context-window")
+        @WithDefault("8192")
+        int contextWindow();
+
+        @WithName("prompt-price-per-1k")
+        @WithDefault("0")
+        BigDecimal promptPricePer1k();
+
+        @WithName("completion-price-per-1k")
+        @WithDefault("0")
+        BigDecimal completionPricePer1k();
+
+        @WithName("quality-score")
+        @WithDefault("0.5")
+        double qualityScore();
+
+        @WithDefault("true")
+        boolean streaming();
+
+        @WithDefault("false")
+        boolean tools();
+
+        @WithDefault("false")
+        boolean images();
+
+        @WithDefault("false")
+        boolean json();
+    }
+
+    interface Pool {
+        @WithName("max-connections")
+        @WithDefault("100")
+        int maxConnections();
+
+        @WithName("keep-alive")
+        @WithDefault("true")
+        boolean keepAlive();
+
+        /** Idle pooled connections are closed after this. */
+        @WithName("keep-alive-timeout")
+        @WithDefault("60s")
+        Duration keepAliveTimeout();
+    }
+
+    interface Timeouts {
+        @WithDefault("5s")
+        Duration connect();
+
+        /** Until the response headers (JSON) or the first stream data event (keep-alives do not count). */
+        @WithName("first-byte")
+        @WithDefault("30s")
+        Duration firstByte();
+
+        /** Longest gap between two stream data events. */
+        @WithName("between-chunks")
+        @WithDefault("30s")
+        Duration betweenChunks();
+
+        /** Whole non-streamed call. */
+        @WithDefault("60s")
+        Duration total();
+    }
+}

@@ -1,0 +1,66 @@
+package io.aigateway.adapter.rest;
+
+import io.aigateway.adapter.catalog.ProviderCatalog;
+import io.aigateway.adapter.health.ProviderHealthMonitor;
+import io.aigateway.adapter.provider.HealthResult;
+import io.aigateway.adapter.provider.ProviderAdapter;
+import io.aigateway.adapter.provider.RateLimitSnapshot;
+import io.aigateway.contracts.catalog.ProviderInfo;
+import io.aigateway.contracts.error.ApiError;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The catalog with health ({@code GET /internal/v1/providers}) and one provider's health. No secrets, no URLs. */
+@Path("/internal/v1/providers")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProviderResource {
+
+    private final ProviderCatalog catalog;
+    private final ProviderHealthMonitor health;
+
+    public ProviderResource(ProviderCatalog catalog, ProviderHealthMonitor health) {
+        this.catalog = catalog;
+        this.health = health;
+    }
+
+    @GET
+    @NonBlocking
+    public List<ProviderInfo> list() {
+        List<ProviderInfo> out = new ArrayList<>();
+        for (ProviderAdapter a : catalog.adapters()) {
+            var s = a.settings();
+            out.add(new ProviderInfo(s.id(), s.kind(), s.displayName(), s.enabled(),
+                    s.enabled() && health.healthy(s.id()), a.models()));
+        }
+        out.sort((x, y) -> x.id().compareTo(y.id()));
+        return out;
+    }
+
+    @GET
+    @Path("{id}/health")
+    @NonBlocking
+    public ProviderHealth health(@PathParam("id") String id) {
+        ProviderAdapter a = catalog.adapter(id);
+        if (a == null) {
+            throw ApiError.notFound("Unknown provider '" + id + "'.").exception();
+        }
+        HealthResult r = health.state(id);
+        RateLimitSnapshot rl = a.rateLimit();
+        return new ProviderHealth(id, a.settings().enabled() && r.healthy(), a.settings().enabled(), r.checkedAt(),
+                r.latencyMs(), a.settings().enabled() ? r.detail() : a.settings().disabledReason(),
+                rl == RateLimitSnapshot.NONE ? null : rl);
+    }
+
+    /** Answer of {@code GET /internal/v1/providers/{id}/health}. */
+    public record ProviderHealth(String id, boolean healthy, boolean enabled, Instant checkedAt, Long latencyMs,
+                                 String detail, RateLimitSnapshot rateLimit) {
+    }
+}
