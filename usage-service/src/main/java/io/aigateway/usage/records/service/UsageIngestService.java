@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.aigateway.usage.web.RequestIdFilter;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Stores one usage event idempotently. Transient database failures are retried with exponential back-off
@@ -40,8 +42,8 @@ public class UsageIngestService {
         return repository.insertIfAbsent(event)
                 .onFailure(DbFailures::isTransient).invoke(e -> {
                     dbRetries.increment();
-                    LOG.warnf("Storing usage event %s (request %s) failed, will retry: %s",
-                            event.eventId(), event.requestId(), e.toString());
+                    logWithRequestId(event, () -> LOG.warnf("Storing usage event %s failed, will retry: %s",
+                            event.eventId(), e.toString()));
                 })
                 .onFailure(DbFailures::isTransient).retry()
                 .withBackOff(retry.initialBackoff(), retry.maxBackoff()).withJitter(0.2)
@@ -51,8 +53,26 @@ public class UsageIngestService {
                         inserted.increment();
                     } else {
                         duplicates.increment();
-                        LOG.debugf("Usage event %s already stored", event.eventId());
+                        if (LOG.isDebugEnabled()) {
+                            logWithRequestId(event, () -> LOG.debugf("Usage event %s already stored",
+                                    event.eventId()));
+                        }
                     }
                 });
+    }
+
+    /** Log lines about one event carry its request ID (MDC key {@code requestId}), like request log lines. */
+    private static void logWithRequestId(UsageEvent event, Runnable log) {
+        Object previous = MDC.get(RequestIdFilter.MDC_KEY);
+        MDC.put(RequestIdFilter.MDC_KEY, event.requestId() == null ? "" : event.requestId());
+        try {
+            log.run();
+        } finally {
+            if (previous == null) {
+                MDC.remove(RequestIdFilter.MDC_KEY);
+            } else {
+                MDC.put(RequestIdFilter.MDC_KEY, previous);
+            }
+        }
     }
 }
