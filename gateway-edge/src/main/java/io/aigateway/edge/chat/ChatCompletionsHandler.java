@@ -73,8 +73,13 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         apiKeys.authenticate(req.getHeader("Authorization"))
                 .emitOn(Contexts.of(Vertx.currentContext()))
                 .subscribe().with(
-                        caller -> BodyReader.read(rc, maxBodyBytes, errors,
-                                body -> onBody(rc, rid, caller, body, startNanos)),
+                        caller -> BodyReader.read(rc, maxBodyBytes, errors, body -> {
+                            try {
+                                onBody(rc, rid, caller, body, startNanos);
+                            } catch (RuntimeException e) {
+                                errors.send(rc, errors.toError(e));
+                            }
+                        }),
                         failure -> errors.send(rc, errors.toError(failure)));
     }
 

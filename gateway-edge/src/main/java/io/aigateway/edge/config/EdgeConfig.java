@@ -17,6 +17,10 @@ public interface EdgeConfig {
     @WithDefault("5s")
     Duration modelsCacheTtl();
 
+    /** How long the readiness check waits for a Redis PING (the answer only feeds the details). */
+    @WithDefault("1s")
+    Duration healthRedisTimeout();
+
     Auth auth();
 
     interface Auth {

@@ -1,6 +1,7 @@
 package io.aigateway.edge.health;
 
 import io.aigateway.edge.auth.ApiKeyService;
+import io.aigateway.edge.config.EdgeConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -20,16 +21,18 @@ public class RedisReadinessCheck implements AsyncHealthCheck {
 
     private final ReactiveRedisDataSource redis;
     private final ApiKeyService apiKeys;
+    private final Duration timeout;
 
-    public RedisReadinessCheck(ReactiveRedisDataSource redis, ApiKeyService apiKeys) {
+    public RedisReadinessCheck(ReactiveRedisDataSource redis, ApiKeyService apiKeys, EdgeConfig config) {
         this.redis = redis;
         this.apiKeys = apiKeys;
+        this.timeout = config.healthRedisTimeout();
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
         return redis.execute("PING")
-                .ifNoItem().after(Duration.ofMillis(500)).fail()
+                .ifNoItem().after(timeout).fail()
                 .map(r -> "up")
                 .onFailure().recoverWithItem(t -> "down (" + t.getClass().getSimpleName() + ")")
                 .map(state -> HealthCheckResponse.named("edge-dependencies")

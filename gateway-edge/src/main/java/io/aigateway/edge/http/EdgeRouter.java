@@ -2,6 +2,7 @@ package io.aigateway.edge.http;
 
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.edge.chat.ChatCompletionsHandler;
+import io.aigateway.edge.config.EdgeConfig;
 import io.aigateway.edge.models.ModelsHandler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,9 +21,11 @@ public class EdgeRouter {
     private final ModelsHandler models;
     private final ErrorResponder errors;
     private final PublicRequests publicRequests;
+    private final long maxBodyBytes;
 
     public EdgeRouter(ChatCompletionsHandler chat, ModelsHandler models, ErrorResponder errors,
-                      PublicRequests publicRequests) {
+                      PublicRequests publicRequests, EdgeConfig config) {
+        this.maxBodyBytes = config.maxBodyBytes();
         this.chat = chat;
         this.models = models;
         this.errors = errors;
@@ -35,6 +38,23 @@ public class EdgeRouter {
         router.route("/v1/chat/completions").handler(rc -> methodNotAllowed(rc, "POST"));
         router.route("/v1/models").handler(rc -> methodNotAllowed(rc, "GET"));
         router.route("/v1/*").handler(this::notFound);
+        router.route("/v1/*").failureHandler(this::failure);
+    }
+
+    /** Anything that escaped a handler still answers in the envelope, never with a stack trace. */
+    private void failure(RoutingContext rc) {
+        ApiError error;
+        if (rc.failure() != null) {
+            error = errors.toError(rc.failure());
+        } else if (rc.statusCode() == 413) {
+            error = ApiError.tooLarge(maxBodyBytes);
+        } else if (rc.statusCode() >= 400 && rc.statusCode() < 500) {
+            error = new ApiError(rc.statusCode(), "invalid_request_error", "invalid_request", null,
+                    "The request could not be processed.", null);
+        } else {
+            error = ApiError.internal("Internal error in the gateway.");
+        }
+        errors.send(rc, error);
     }
 
     private void methodNotAllowed(RoutingContext rc, String allowed) {

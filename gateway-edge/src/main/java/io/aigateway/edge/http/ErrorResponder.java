@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.error.ApiException;
 import io.vertx.core.buffer.Buffer;
+import io.aigateway.edge.config.EdgeConfig;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +26,11 @@ public class ErrorResponder {
             "{\"error\":{\"message\":\"Internal error\",\"type\":\"api_error\",\"param\":null,\"code\":\"internal_error\"}}");
 
     private final ObjectMapper mapper;
+    private final long maxBodyBytes;
 
-    public ErrorResponder(ObjectMapper mapper) {
+    public ErrorResponder(ObjectMapper mapper, EdgeConfig config) {
         this.mapper = mapper;
+        this.maxBodyBytes = config.maxBodyBytes();
     }
 
     /** Maps any failure to an error: {@link ApiException} keeps its error; anything else is a logged 500. */
@@ -59,6 +63,32 @@ public class ErrorResponder {
             resp.putHeader(h.getKey(), h.getValue());
         }
         resp.putHeader("content-type", "application/json");
+        HttpServerRequest req = rc.request();
+        if (!req.isEnded()) {
+            // Answered before the body was read (e.g. 401): discard a reasonable body to keep the connection
+            // usable; close it rather than read a huge one.
+            if (contentLength(req.getHeader("content-length")) > maxBodyBytes) {
+                resp.putHeader("connection", "close");
+                resp.end(body).onComplete(v -> req.connection().close());
+                return;
+            }
+            req.handler(DISCARD);
+            req.resume();
+        }
         resp.end(body);
+    }
+
+    private static final io.vertx.core.Handler<Buffer> DISCARD = b -> {
+    };
+
+    private static long contentLength(String v) {
+        if (v == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }
