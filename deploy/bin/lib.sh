@@ -28,12 +28,18 @@ tail_log() {
 
 # port_open HOST PORT: true when something accepts TCP connections there (1 s timeout).
 port_open() {
-  timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+  if command -v timeout >/dev/null; then
+    timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+  else # macOS without coreutils: a local port answers or refuses at once
+    bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+  fi
 }
 
 # redis_ping HOST PORT: true when a Redis answers PING with PONG.
 redis_ping() {
-  timeout 2 bash -c '
+  local t=()
+  command -v timeout >/dev/null && t=(timeout 2)
+  "${t[@]+"${t[@]}"}" bash -c '
     exec 3<>"/dev/tcp/$1/$2" || exit 1
     printf "PING\r\n" >&3
     IFS= read -r -t 2 line <&3 || exit 1
@@ -178,6 +184,11 @@ require_java() {
   local spec
   spec=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
   [[ $spec =~ ^[0-9]+$ ]] && (( spec >= 17 )) || die "Java 17 or newer is required (found: ${spec:-unknown}); set PATH/JAVA_HOME"
+}
+
+# sha256_hex: SHA-256 of stdin, lower-case hex.
+sha256_hex() {
+  if command -v sha256sum >/dev/null; then sha256sum | cut -d' ' -f1; else shasum -a 256 | cut -d' ' -f1; fi
 }
 
 # random_token: 32 random bytes, hex.
