@@ -90,18 +90,26 @@ public class ApiKeyService {
         return Panache.withTransaction(() -> repository.findById(keyId)
                         .onItem().ifNull().failWith(() -> ApiError.notFound("No API key with id '" + keyId + "'.")
                                 .exception())
-                        .invoke(e -> {
-                            if (e.getRevokedAt() == null) {
+                        .map(e -> {
+                            boolean changed = e.getRevokedAt() == null;
+                            if (changed) {
                                 e.setRevokedAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
                             }
+                            return new Revocation(e, changed);
                         }))
-                .call(e -> mirror.remove(e.getKeyHash(), e.getKeyId()))
-                .invoke(e -> {
-                    revoked.increment();
-                    revokedEvents.fire(new KeyRevoked(e.getKeyId(), e.getKeyHash()));
-                    LOG.infof("Revoked key %s of user %s", e.getKeyId(), e.getUserId());
+                // Delete the mirror even when already revoked: a previous delete may have failed.
+                .call(r -> mirror.remove(r.entity().getKeyHash(), r.entity().getKeyId()))
+                .invoke(r -> {
+                    revokedEvents.fire(new KeyRevoked(r.entity().getKeyId(), r.entity().getKeyHash()));
+                    if (r.changed()) {
+                        revoked.increment();
+                        LOG.infof("Revoked key %s of user %s", r.entity().getKeyId(), r.entity().getUserId());
+                    }
                 })
                 .replaceWithVoid();
+    }
+
+    private record Revocation(ApiKeyEntity entity, boolean changed) {
     }
 
     /** Rewrites the mirror of every live key from PostgreSQL; the number of keys written. */
