@@ -20,6 +20,10 @@ public interface UsageConfig {
     @WithDefault("15s")
     Duration spoolResendInterval();
 
+    /** Delay of the first spool resend after start (lets the messaging channels connect first). */
+    @WithDefault("30s")
+    Duration spoolResendDelay();
+
     /** Whether the topic is created at start when missing. */
     @WithDefault("true")
     boolean createTopic();

@@ -88,7 +88,7 @@ public class UsagePublisher {
 
     /** Resends the spool; runs on a worker thread, so waiting for each ack is fine here. */
     @Scheduled(identity = "usage-spool-resend", every = "${aigw.usage.spool-resend-interval:15s}",
-            delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            delayed = "${aigw.usage.spool-resend-delay:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resendSpool() {
         int n = spool.resend(event -> {
             try {
