@@ -113,7 +113,7 @@ final class SseRelay {
             if (Chunks.DONE.equals(data)) {
                 line = DONE_LINE;
             } else {
-                if (!includeUsage && data.contains("\"usage\"") && isUsageChunk(data)) {
+                if (!includeUsage && mayBeUsageChunk(data) && isUsageChunk(data)) {
                     continue;
                 }
                 line = data.indexOf('\n') < 0 ? "data: " + data + "\n\n" : SseParser.format(null, data);
@@ -124,6 +124,34 @@ final class SseRelay {
             b.appendString(line);
         }
         return b;
+    }
+
+    /**
+     * Cheap pre-check so that ordinary chunks ({@code "usage":null}) are not parsed: true only when some
+     * {@code "usage"} key is followed by an object.
+     */
+    static boolean mayBeUsageChunk(String data) {
+        int from = 0;
+        while (true) {
+            int i = data.indexOf("\"usage\"", from);
+            if (i < 0) {
+                return false;
+            }
+            int j = i + 7;
+            while (j < data.length() && Character.isWhitespace(data.charAt(j))) {
+                j++;
+            }
+            if (j < data.length() && data.charAt(j) == ':') {
+                j++;
+                while (j < data.length() && Character.isWhitespace(data.charAt(j))) {
+                    j++;
+                }
+                if (j < data.length() && data.charAt(j) == '{') {
+                    return true;
+                }
+            }
+            from = i + 7;
+        }
     }
 
     private boolean isUsageChunk(String data) {
