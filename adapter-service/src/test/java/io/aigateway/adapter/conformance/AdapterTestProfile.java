@@ -22,6 +22,7 @@ public class AdapterTestProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(WireMockProviderResource.class));
+        return List.of(new TestResourceEntry(WireMockProviderResource.class),
+                new TestResourceEntry(DroppingUpstreamResource.class));
     }
 }

@@ -31,8 +31,7 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
         String base = "http://localhost:" + server.port();
         return Map.of(
                 "aigw.providers.fake.base-url", base + "/fake/v1",
-                "aigw.providers.fake.api-key", FAKE_KEY,
-                "aigw.providers.fakeb.base-url", base + "/fakeb/v1");
+                "aigw.providers.fake.api-key", FAKE_KEY);
     }
 
     @Override
