@@ -76,7 +76,11 @@ public class OpenAiErrorMapper {
     /** A transport failure: connection refused/reset → CONNECTION, any timeout → TIMEOUT, else CONNECTION. */
     public ProviderError fromFailure(String provider, String model, String apiKey, Throwable failure) {
         ErrorClass cls = classifyFailure(failure);
-        String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
         return new ProviderError(cls, null, null, provider + ": " + scrub(detail, apiKey), provider, model);
     }
 
