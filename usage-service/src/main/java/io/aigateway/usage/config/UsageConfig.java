@@ -14,6 +14,14 @@ public interface UsageConfig {
 
     Retry retry();
 
+    Health health();
+
+    interface Health {
+        /** How long the Kafka readiness check waits for the broker before reporting DOWN. */
+        @WithDefault("3s")
+        Duration kafkaTimeout();
+    }
+
     interface Topics {
         /** Create {@code ai.usage.v1} and its DLQ at start when missing (failures only logged). */
         @WithDefault("true")

@@ -49,7 +49,7 @@ class ReadinessTest {
         assertEquals(200, waitForReadiness(200, 30_000), "ready before the cut");
         given().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("Reactive PostgreSQL connections health check"))
-                .body(containsString("Kafka connection health check"))
+                .body(containsString("Kafka broker"))
                 .body(containsString("usage-in"));
 
         proxy.cut();

@@ -3,22 +3,18 @@ package io.aigateway.usage.records.listener;
 import io.aigateway.contracts.usage.Topics;
 import io.aigateway.usage.config.UsageConfig;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,12 +29,11 @@ public class UsageTopicsInitializer {
     private static final Logger LOG = Logger.getLogger(UsageTopicsInitializer.class);
 
     private final UsageConfig.Topics config;
-    private final Map<String, Object> kafkaConfig;
+    private final KafkaAdminProvider admins;
 
-    public UsageTopicsInitializer(UsageConfig config,
-                                  @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public UsageTopicsInitializer(UsageConfig config, KafkaAdminProvider admins) {
         this.config = config.topics();
-        this.kafkaConfig = kafkaConfig;
+        this.admins = admins;
     }
 
     // Runs before SmallRye Reactive Messaging starts the channels (it observes at LIBRARY_BEFORE).
@@ -46,21 +41,13 @@ public class UsageTopicsInitializer {
         if (!config.createAtStart()) {
             return;
         }
-        Set<String> known = AdminClientConfig.configNames();
-        Map<String, Object> adminConfig = new HashMap<>();
-        kafkaConfig.forEach((k, v) -> {
-            if (known.contains(k)) {
-                adminConfig.put(k, v);
-            }
-        });
         int timeoutMs = (int) config.timeout().toMillis();
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        try (Admin admin = Admin.create(adminConfig)) {
+        try {
+            Admin admin = admins.admin();
             List<NewTopic> topics = List.of(
                     new NewTopic(Topics.USAGE, Optional.of(config.usagePartitions()), Optional.empty()),
                     new NewTopic(Topics.USAGE_DLQ, Optional.empty(), Optional.empty()));
-            admin.createTopics(topics).values().forEach((name, future) -> {
+            admin.createTopics(topics, new CreateTopicsOptions().timeoutMs(timeoutMs)).values().forEach((name, future) -> {
                 try {
                     future.get(timeoutMs, TimeUnit.MILLISECONDS);
                     LOG.infof("Created Kafka topic %s", name);
