@@ -49,6 +49,7 @@ final class SseRelay {
         ChatCompletionsHandler.copyRelayedHeaders(in, out, startNanos);
         out.putHeader("content-type", "text/event-stream; charset=utf-8");
         out.putHeader("cache-control", "no-cache");
+        out.putHeader("x-accel-buffering", "no");
         out.setChunked(true);
         in.handler(this::onData);
         in.endHandler(v -> onEnd());

@@ -23,7 +23,7 @@ public class PublicRequests {
         MDC.put(RequestIds.MDC_KEY, rid);
         HttpServerResponse resp = rc.response();
         resp.putHeader("x-request-id", rid);
-        resp.headersEndHandler(v -> metrics.request(route, resp.getStatusCode()));
+        rc.addHeadersEndHandler(v -> metrics.request(route, resp.getStatusCode()));
         return rid;
     }
 }
