@@ -46,7 +46,7 @@ public class InternalTokenFilter {
         if (requestId != null) {
             MDC.put("requestId", requestId);
         }
-        String path = ctx.request().path();
+        String path = ctx.normalizedPath(); // what routes match on: dot-segments removed, %-escapes decoded
         if (path != null && path.startsWith("/internal/")) {
             String token = ctx.request().getHeader(AigwHeaders.INTERNAL_TOKEN);
             if (token == null || !MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8))) {

@@ -82,6 +82,34 @@ class SecurityIT {
                 .request(method, path).then().statusCode(401);
     }
 
+    /**
+     * Paths that normalize to /internal/** (dot-segments, percent-escapes) must not slip past the token check.
+     * Sent over a raw socket because HTTP clients normalize paths themselves.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "routing, /x/../internal/v1/models",
+            "routing, /%69nternal/v1/models",
+            "adapter, /x/../internal/v1/providers",
+            "adapter, /%69nternal/v1/providers",
+            "usage, /x/../internal/v1/usage?userId=x",
+            "usage, /%69nternal/v1/usage?userId=x",
+            "admin, /x/../internal/v1/keys/0000000000000000000000000000000000000000000000000000000000000000",
+            "admin, /%69nternal/v1/keys/0000000000000000000000000000000000000000000000000000000000000000",
+    })
+    void pathTricksDoNotBypassTheInternalToken(String service, String path) throws Exception {
+        int port = java.net.URI.create(stack.url(service)).getPort();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String statusLine = answer.lines().findFirst().orElse("");
+            assertFalse(statusLine.contains(" 200"), service + " " + path + " answered without the token: " + statusLine);
+            assertTrue(statusLine.matches("HTTP/1\\.1 (400|401|404).*"), service + " " + path + ": " + statusLine);
+        }
+    }
+
     @Test
     void clientSentCallerHeadersAreIgnored() throws Exception {
         stack.fakeReset();
