@@ -3,11 +3,13 @@ package io.aigateway.routing.usage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.routing.config.UsageConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -17,13 +19,19 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends usage events to {@code ai.usage.v1} (key = user id) without ever blocking or failing the request.
  * What Kafka does not acknowledge within {@code aigw.usage.send-timeout} is spooled to a local file and
- * resent by a scheduled job when Kafka is back (same eventId).
+ * resent by a scheduled job when Kafka is back (same eventId). Events still unacknowledged when the service
+ * stops are spooled at shutdown; a copy Kafka takes meanwhile is a duplicate the consumer drops by eventId.
  */
 @ApplicationScoped
 public class UsagePublisher {
@@ -40,6 +48,8 @@ public class UsagePublisher {
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicReference<Instant> lastAck = new AtomicReference<>();
     private final AtomicReference<Instant> lastFailure = new AtomicReference<>();
+    /** Sent but not yet acknowledged nor spooled: what a shutdown must not lose. */
+    private final Map<UUID, UsageEvent> unacknowledged = new ConcurrentHashMap<>();
 
     public UsagePublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
                           MutinyEmitter<UsageEvent> emitter, UsageConfig config, ObjectMapper mapper) {
@@ -50,13 +60,44 @@ public class UsagePublisher {
 
     /** Fire and forget: delivery, or the spool, happens in the background. */
     public void publish(UsageEvent event) {
+        UUID id = event.eventId();
+        unacknowledged.put(id, event);
         try {
             emitter.sendMessage(message(event))
                     .ifNoItem().after(sendTimeout).fail()
-                    .subscribe().with(ok -> acked(), failure -> toSpool(event, failure));
+                    .subscribe().with(ok -> {
+                        unacknowledged.remove(id);
+                        acked();
+                    }, failure -> {
+                        if (unacknowledged.remove(id) != null) {
+                            toSpool(event, failure);
+                        }
+                    });
         } catch (RuntimeException e) {
-            toSpool(event, e);
+            if (unacknowledged.remove(id) != null) {
+                toSpool(event, e);
+            }
         }
+    }
+
+    /** Spools what Kafka has not acknowledged yet, so a stop while Kafka is slow or down loses nothing. */
+    void onStop(@Observes ShutdownEvent ev) {
+        List<UsageEvent> left = new ArrayList<>(unacknowledged.values());
+        if (left.isEmpty()) {
+            return;
+        }
+        try {
+            spool.append(left);
+            left.forEach(e -> unacknowledged.remove(e.eventId()));
+            LOG.warnf("shutdown: spooled %d unacknowledged usage events", left.size());
+        } catch (RuntimeException e) {
+            LOG.errorf("shutdown: %d unacknowledged usage events could not be spooled: %s", left.size(), e.getMessage());
+        }
+    }
+
+    /** Events handed to Kafka and not yet acknowledged (for health details and tests). */
+    public int unacknowledgedCount() {
+        return unacknowledged.size();
     }
 
     private static Message<UsageEvent> message(UsageEvent event) {

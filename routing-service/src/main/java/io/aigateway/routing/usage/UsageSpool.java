@@ -43,7 +43,7 @@ public final class UsageSpool {
         return dir;
     }
 
-    /** Appends events; throws only when the disk itself fails. */
+    /** Appends events, durably (DSYNC: on disk when this returns); throws only when the disk itself fails. */
     public void append(List<UsageEvent> events) {
         if (events.isEmpty()) {
             return;
@@ -52,7 +52,8 @@ public final class UsageSpool {
             try {
                 Files.createDirectories(dir);
                 try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(PENDING), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE,
+                        StandardOpenOption.DSYNC)) {
                     for (UsageEvent e : events) {
                         w.write(mapper.writeValueAsString(e));
                         w.write('\n');
