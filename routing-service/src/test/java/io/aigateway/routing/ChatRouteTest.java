@@ -67,8 +67,12 @@ class ChatRouteTest {
         }
     }
 
+    @jakarta.inject.Inject
+    io.aigateway.routing.breaker.ProviderBreakers breakers;
+
     @BeforeEach
     void reset() throws InterruptedException {
+        breakers.resetAll();
         AdapterMock.server.resetAll();
         AdapterMock.stubCatalog();
         for (int i = 0; i < 100; i++) {
@@ -136,9 +140,9 @@ class ChatRouteTest {
                 .header("x-request-id", rid)
                 .header("x-aigw-provider", "fake")
                 .header("x-aigw-model", "fake-chat")
-                .header("x-aigw-policy", "default")
+                .header("x-aigw-policy", "user-preference")
                 .header("x-aigw-attempts", "1")
-                .header("x-aigw-route-reason", "group:chat-default")
+                .header("x-aigw-route-reason", "group:chat-default,policy:user-preference")
                 .header("x-aigw-upstream-ms", "42");
         assertEquals(answer, r.asString());
         AdapterMock.server.verify(postRequestedFor(urlEqualTo("/internal/v1/providers/fake/chat"))
@@ -176,12 +180,12 @@ class ChatRouteTest {
         String rid = rid();
         stub("fake", providerError(502, "UPSTREAM_5XX", 500, "fake"));
         stub("fakeb", ok(completion("fake-chat", 5, 3), "0.000011"));
-        call(rid).header("X-Aigw-Policy", "cost").body(body("chat-default", false)).post(CHAT)
+        call(rid).header("X-Aigw-Policy", "quality").body(body("chat-default", false)).post(CHAT)
                 .then().statusCode(200)
                 .header("x-aigw-provider", "fakeb")
                 .header("x-aigw-attempts", "2")
-                .header("x-aigw-policy", "cost")
-                .header("x-aigw-route-reason", "group:chat-default,fallback");
+                .header("x-aigw-policy", "quality")
+                .header("x-aigw-route-reason", "group:chat-default,policy:quality,fallback");
         assertEquals(1, calls("fake"));
         assertEquals(1, calls("fakeb"));
         UsageEvent e = usage.await(rid, Duration.ofSeconds(30)).event();
@@ -191,7 +195,7 @@ class ChatRouteTest {
         assertEquals("fakeb", e.attempts().get(1).provider());
         assertNull(e.attempts().get(1).errorClass());
         assertEquals("fakeb", e.provider());
-        assertEquals("cost", e.policy());
+        assertEquals("quality", e.policy());
         assertEquals(8, e.totalTokens());
     }
 
@@ -271,7 +275,7 @@ class ChatRouteTest {
     void pinnedProviderIsUsed() {
         stub("fakeb", ok(completion("fake-chat", 1, 1), "0.0000001"));
         call(rid()).body(body("fakeb/fake-chat", false)).post(CHAT)
-                .then().statusCode(200).header("x-aigw-provider", "fakeb").header("x-aigw-route-reason", "pinned");
+                .then().statusCode(200).header("x-aigw-provider", "fakeb").header("x-aigw-route-reason", "pinned,policy:user-preference");
     }
 
     @Test

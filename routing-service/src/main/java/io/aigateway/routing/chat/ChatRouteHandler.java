@@ -23,6 +23,11 @@ import io.aigateway.routing.config.RoutingConfig;
 import io.aigateway.routing.metrics.RoutingMetrics;
 import io.aigateway.routing.route.Candidate;
 import io.aigateway.routing.route.ModelResolver;
+import io.aigateway.routing.route.ModelRouter;
+import io.aigateway.routing.route.PreferenceSource;
+import io.aigateway.routing.route.RequestProfile;
+import io.aigateway.routing.stats.RoutingStats;
+import io.aigateway.routing.breaker.ProviderBreakers;
 import io.aigateway.routing.usage.UsagePublisher;
 import io.aigateway.routing.web.ErrorResponses;
 import io.aigateway.routing.web.RequestIds;
@@ -57,7 +62,6 @@ public class ChatRouteHandler {
 
     private static final Logger LOG = Logger.getLogger(ChatRouteHandler.class);
     private static final Pattern CONTEXT = Pattern.compile(AigwHeaders.CONTEXT_PATTERN);
-    private static final String DEFAULT_POLICY = "default";
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
     private final Vertx vertx;
@@ -69,9 +73,13 @@ public class ChatRouteHandler {
     private final RoutingMetrics metrics;
     private final RoutingConfig config;
     private final ModelResolver resolver;
+    private final ModelRouter router;
+    private final RoutePolicy defaultPolicy;
+    private final String defaultPolicyName;
 
     public ChatRouteHandler(Vertx vertx, ObjectMapper mapper, AdapterClient adapter, CatalogService catalog,
-                            FallbackExecutor executor, UsagePublisher usage, RoutingMetrics metrics, RoutingConfig config) {
+                            FallbackExecutor executor, UsagePublisher usage, RoutingMetrics metrics, RoutingConfig config,
+                            RoutingStats stats, ProviderBreakers breakers) {
         this.vertx = vertx;
         this.mapper = mapper;
         this.adapter = adapter;
@@ -81,6 +89,18 @@ public class ChatRouteHandler {
         this.metrics = metrics;
         this.config = config;
         this.resolver = new ModelResolver(config.groups(), config.noCandidateRetryAfterSeconds());
+        this.defaultPolicy = RoutePolicy.fromWire(config.defaultPolicy());
+        if (defaultPolicy == null) {
+            throw new IllegalStateException("aigw.routing.default-policy: unknown policy '" + config.defaultPolicy() + "'");
+        }
+        this.defaultPolicyName = defaultPolicy.wireName();
+        // user preferences: no store yet, so user-preference keeps the configured order (PreferenceSource seam)
+        this.router = new ModelRouter(stats.latency(), stats.roundRobin(), breakers, PreferenceSource.NONE,
+                config.noCandidateRetryAfterSeconds());
+    }
+
+    public ModelRouter router() {
+        return router;
     }
 
     public ModelResolver resolver() {
@@ -123,16 +143,16 @@ public class ChatRouteHandler {
             } else if (!CONTEXT.matcher(context).matches()) {
                 throw ApiError.badRequest("X-Aigw-Context must match " + AigwHeaders.CONTEXT_PATTERN, null, "invalid_context").exception();
             }
-            String policy = DEFAULT_POLICY;
+            RoutePolicy policy = defaultPolicy;
             if (policyHeader != null && !policyHeader.isEmpty()) {
-                RoutePolicy p = RoutePolicy.fromWire(policyHeader);
-                if (p == null) {
-                    throw ApiError.badRequest("Unknown routing policy in X-Aigw-Policy.", null, "invalid_policy").exception();
+                policy = RoutePolicy.fromWire(policyHeader);
+                if (policy == null) {
+                    throw ApiError.badRequest("Unknown routing policy in X-Aigw-Policy; expected one of "
+                            + "user-preference, cost, latency, quality, round-robin.", null, "invalid_policy").exception();
                 }
-                policy = p.wireName();
             }
             ChatCompletionRequest request = parse(ctx.body().buffer());
-            rc = new RouteContext(caller, context, policy, request, start);
+            rc = new RouteContext(caller, context, policy.wireName(), request, start);
             ApiError invalid = request.validate();
             if (invalid != null) {
                 throw invalid.exception();
@@ -141,7 +161,11 @@ public class ChatRouteHandler {
             if (cat == null) {
                 throw ApiError.noCandidate("The provider catalog is not loaded yet.", config.noCandidateRetryAfterSeconds()).exception();
             }
-            rc.resolution(resolver.resolve(request.model(), cat));
+            RequestProfile profile = RequestProfile.of(request, config.defaultMaxTokens());
+            ModelRouter.Route route = router.route(resolver.resolve(request.model(), cat), profile, policy,
+                    caller.userId(), context);
+            metrics.decision(policy.wireName());
+            rc.resolution(route.resolution());
             if (rc.stream()) {
                 stream(ctx, rc);
             } else {
@@ -150,13 +174,13 @@ public class ChatRouteHandler {
         } catch (ApiException e) {
             if (rc == null) {
                 rc = new RouteContext(caller, context == null ? AigwHeaders.DEFAULT_CONTEXT : context,
-                        DEFAULT_POLICY, null, start);
+                        defaultPolicyName, null, start);
             }
             fail(ctx.response(), rc, e.error());
         } catch (RuntimeException e) {
             LOG.errorf("routing failed unexpectedly: %s", e.toString());
             if (rc == null) {
-                rc = new RouteContext(caller, AigwHeaders.DEFAULT_CONTEXT, DEFAULT_POLICY, null, start);
+                rc = new RouteContext(caller, AigwHeaders.DEFAULT_CONTEXT, defaultPolicyName, null, start);
             }
             fail(ctx.response(), rc, ApiError.internal("Internal error."));
         }

@@ -1,18 +1,35 @@
 package io.aigateway.routing.chat;
 
 import io.aigateway.contracts.error.ErrorClass;
+import io.aigateway.routing.breaker.CircuitOpenException;
+import io.aigateway.routing.breaker.ProviderBreakers;
+import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.metrics.RoutingMetrics;
 import io.aigateway.routing.route.Candidate;
+import io.aigateway.routing.stats.RoutingStats;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
- * Tries the candidates of a request in order until one succeeds (ARCHITECTURE.md, "Routing"): falls back
- * on a failure whose class allows it ({@link ErrorClass#fallback()}; CONTEXT_TOO_LONG only to candidates
- * with a larger context window), within one deadline for the whole chain, recording every attempt.
- * Per-provider retries with backoff and circuit breakers belong in {@link #attemptCandidate}.
+ * Tries the candidates of a request in order until one succeeds (ARCHITECTURE.md, "Routing"), within one
+ * deadline for the whole request, recording every attempt:
+ * <ul>
+ * <li>every call goes through the provider's circuit breaker; a call the open breaker rejects is recorded
+ *     ({@code CIRCUIT_OPEN}) without reaching the adapter, and the next candidate is tried;</li>
+ * <li>a failure whose class allows it ({@link ErrorClass#retrySameProvider()}) is retried on the same
+ *     candidate after {@link Backoff} (exponential, full jitter, {@code Retry-After} honoured up to a cap),
+ *     slept on a non-blocking timer; no retry or fallback starts with less than {@code min-attempt-time} left;</li>
+ * <li>then falls back when the class allows it ({@link ErrorClass#fallback()}; CONTEXT_TOO_LONG only to
+ *     candidates with a larger context window).</li>
+ * </ul>
+ * Clock, random source and sleeps are injectable for tests.
  */
 @ApplicationScoped
 public class FallbackExecutor {
@@ -23,6 +40,52 @@ public class FallbackExecutor {
     @FunctionalInterface
     public interface Attempt<T> {
         Uni<T> call(Candidate candidate, long remainingMs);
+    }
+
+    /** A non-blocking sleep. */
+    @FunctionalInterface
+    public interface Sleeper {
+        Uni<Void> sleep(long ms);
+    }
+
+    /** Where attempt latencies go (the latency policy's statistics). */
+    @FunctionalInterface
+    public interface LatencySink {
+        void record(String candidateKey, long latencyMs);
+    }
+
+    private final ProviderBreakers breakers;
+    private final RoutingMetrics metrics;
+    private final LatencySink latency;
+    private final Backoff backoff;
+    private final Sleeper sleeper;
+    private final LongSupplier nanoClock;
+    private final int maxRetries;
+    private final long minAttemptMs;
+
+    @Inject
+    public FallbackExecutor(Vertx vertx, RoutingConfig config, ProviderBreakers breakers, RoutingMetrics metrics,
+                            RoutingStats stats) {
+        this(config, breakers, metrics, stats.latency()::record,
+                new Backoff(config.retry().baseDelay().toMillis(), config.retry().maxDelay().toMillis(),
+                        config.retry().maxRetryAfter().toMillis(), () -> ThreadLocalRandom.current().nextDouble()),
+                ms -> Uni.createFrom().emitter(em -> {
+                    long id = vertx.setTimer(Math.max(1, ms), t -> em.complete(null));
+                    em.onTermination(() -> vertx.cancelTimer(id));
+                }),
+                System::nanoTime);
+    }
+
+    FallbackExecutor(RoutingConfig config, ProviderBreakers breakers, RoutingMetrics metrics, LatencySink latency,
+                     Backoff backoff, Sleeper sleeper, LongSupplier nanoClock) {
+        this.breakers = breakers;
+        this.metrics = metrics;
+        this.latency = latency;
+        this.backoff = backoff;
+        this.sleeper = sleeper;
+        this.nanoClock = nanoClock;
+        this.maxRetries = Math.max(0, config.retry().maxRetries());
+        this.minAttemptMs = config.retry().minAttemptTime().toMillis();
     }
 
     /**
@@ -42,19 +105,62 @@ public class FallbackExecutor {
         if (i >= candidates.size()) {
             return failFinal(rc);
         }
-        long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
-        if (remainingMs <= 0) {
+        long remainingMs = remainingMs(deadlineNanos);
+        if (remainingMs <= 0 || (!rc.attempts().isEmpty() && remainingMs < minAttemptMs)) {
+            LOG.infof("no time left for another candidate (%d ms before the deadline)", remainingMs);
             return failFinal(rc);
         }
-        Candidate c = candidates.get(i);
-        int index = i;
-        long t0 = System.nanoTime();
-        return attemptCandidate(c, remainingMs, attempt)
-                .onItem().invoke(() -> rc.recordSuccess(index, c, (System.nanoTime() - t0) / 1_000_000))
-                .onFailure(AttemptFailure.class).recoverWithUni(t -> {
-                    AttemptFailure f = (AttemptFailure) t;
-                    rc.recordFailure(c, f, (System.nanoTime() - t0) / 1_000_000);
+        return attemptCandidate(rc, i, 0, minContext, deadlineNanos, attempt);
+    }
+
+    private long remainingMs(long deadlineNanos) {
+        return (deadlineNanos - nanoClock.getAsLong()) / 1_000_000;
+    }
+
+    private <T> Uni<T> attemptCandidate(RouteContext rc, int index, int retry, int minContext, long deadlineNanos,
+                                        Attempt<T> attempt) {
+        Candidate c = rc.candidates().get(index);
+        long remainingMs = remainingMs(deadlineNanos);
+        long[] t0 = new long[1];
+        return breakers.call(c.providerId(), () -> {
+                    t0[0] = nanoClock.getAsLong();
+                    return attempt.call(c, remainingMs);
+                })
+                .onItem().invoke(() -> {
+                    long ms = (nanoClock.getAsLong() - t0[0]) / 1_000_000;
+                    rc.recordSuccess(index, c, ms);
+                    metrics.call(c.providerId(), null, ms);
+                    latency.record(c.key(), ms);
+                })
+                .onFailure().recoverWithUni(t -> {
+                    if (t instanceof CircuitOpenException) {
+                        rc.recordRejected(c);
+                        metrics.call(c.providerId(), AttemptRecord.CIRCUIT_OPEN, -1);
+                        LOG.infof("route attempt %s rejected: circuit open", c);
+                        metrics.fallback(c.providerId());
+                        return next(rc, index + 1, minContext, deadlineNanos, attempt);
+                    }
+                    if (!(t instanceof AttemptFailure f)) {
+                        return Uni.createFrom().failure(t);
+                    }
+                    long ms = (nanoClock.getAsLong() - t0[0]) / 1_000_000;
+                    rc.recordFailure(c, f, ms);
                     ErrorClass ec = f.error().errorClass();
+                    metrics.call(c.providerId(), ec.name(), ms);
+                    if (ec == ErrorClass.TIMEOUT) {
+                        latency.record(c.key(), ms);
+                    }
+                    if (ec.retrySameProvider() && retry < maxRetries) {
+                        long delay = backoff.delayMs(retry, f.error().retryAfterMs());
+                        long left = remainingMs(deadlineNanos) - Math.max(0, delay);
+                        if (delay != Backoff.NO_RETRY && left >= minAttemptMs) {
+                            LOG.infof("route attempt %s failed: %s (status %s); retry %d in %d ms", c, ec, f.status(),
+                                    retry + 1, delay);
+                            metrics.retry(c.providerId());
+                            return sleeper.sleep(delay)
+                                    .chain(() -> attemptCandidate(rc, index, retry + 1, minContext, deadlineNanos, attempt));
+                        }
+                    }
                     LOG.infof("route attempt %s failed: %s (status %s)%s", c, ec, f.status(),
                             ec.fallback() ? "" : ", no fallback");
                     if (!ec.fallback()) {
@@ -64,13 +170,9 @@ public class FallbackExecutor {
                     if (ec == ErrorClass.CONTEXT_TOO_LONG) {
                         nextMin = Math.max(minContext, c.contextWindow() <= 0 ? Integer.MAX_VALUE : c.contextWindow());
                     }
+                    metrics.fallback(c.providerId());
                     return next(rc, index + 1, nextMin, deadlineNanos, attempt);
                 });
-    }
-
-    /** The one place where retries of the same provider and its circuit breaker will wrap the call. */
-    <T> Uni<T> attemptCandidate(Candidate c, long remainingMs, Attempt<T> attempt) {
-        return Uni.createFrom().deferred(() -> attempt.call(c, remainingMs));
     }
 
     private static <T> Uni<T> failFinal(RouteContext rc) {

@@ -27,6 +27,11 @@ public final class FinalErrors {
             return new ApiError(504, ErrorClass.TIMEOUT.openAiType(), ErrorClass.TIMEOUT.openAiCode(), null,
                     "The deadline for model '" + requestedModel + "' passed before any provider answered.", headers);
         }
+        if (attempts.stream().allMatch(AttemptRecord::rejectedByBreaker)) {
+            ApiError e = ApiError.noCandidate("Every provider tried for model '" + requestedModel
+                    + "' is failing (circuit open); try again shortly.", 5);
+            return e.withHeader(AigwHeaders.ATTEMPTS, Integer.toString(attempts.size()));
+        }
         AttemptRecord last = attempts.get(attempts.size() - 1);
         ErrorClass lastClass = last.errorClass();
         int status;
@@ -80,7 +85,7 @@ public final class FinalErrors {
                 sb.append("; ");
             }
             sb.append(a.candidate().providerId()).append('/').append(a.candidate().modelId()).append(' ')
-                    .append(a.errorClass()).append(" (status ").append(a.status() == null ? "none" : a.status()).append(')');
+                    .append(a.errorName()).append(" (status ").append(a.status() == null ? "none" : a.status()).append(')');
         }
         String detail = last.error() == null ? null : last.error().message();
         if (detail != null && !detail.isBlank() && !detail.equals(String.valueOf(last.errorClass()))) {

@@ -1,5 +1,6 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.contracts.error.ProviderError;
 import io.aigateway.contracts.openai.ChatCompletionRequest;
 import io.aigateway.routing.adapter.CallerHeaders;
@@ -96,6 +97,11 @@ public final class RouteContext {
 
     void recordFailure(Candidate c, AttemptFailure f, long latencyMs) {
         attempts.add(new AttemptRecord(c, f.error(), f.status(), latencyMs));
+    }
+
+    void recordRejected(Candidate c) {
+        attempts.add(new AttemptRecord(c, new ProviderError(ErrorClass.OVERLOADED, null, null,
+                "circuit breaker open", c.providerId(), c.modelId()), null, 0, AttemptRecord.CIRCUIT_OPEN));
     }
 
     /** A stream that had started failed later: the serving attempt now carries the error. */

@@ -1,14 +1,26 @@
 package io.aigateway.routing.route;
 
+import io.aigateway.contracts.catalog.ModelInfo;
+
 /**
  * One (provider, model) the router may try.
  *
  * @param contextWindow the model's context window from the catalog, 0 when the catalog does not list it
+ * @param info          the model's catalog entry (prices, quality, capabilities), null when not listed
  */
-public record Candidate(String providerId, String modelId, int contextWindow) {
+public record Candidate(String providerId, String modelId, int contextWindow, ModelInfo info) {
+
+    public Candidate(String providerId, String modelId, int contextWindow) {
+        this(providerId, modelId, contextWindow, null);
+    }
+
+    /** {@code provider/model}: the key of per-candidate statistics. */
+    public String key() {
+        return providerId + "/" + modelId;
+    }
 
     @Override
     public String toString() {
-        return providerId + "/" + modelId;
+        return key();
     }
 }

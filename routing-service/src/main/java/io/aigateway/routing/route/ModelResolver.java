@@ -74,7 +74,7 @@ public final class ModelResolver {
             }
             matched = true;
             if (Catalog.available(p)) {
-                out.add(new Candidate(p.id(), mi.id(), mi.contextWindow()));
+                out.add(new Candidate(p.id(), mi.id(), mi.contextWindow(), mi));
             }
         }
         return result(model, out, matched, "model-match");
@@ -93,7 +93,7 @@ public final class ModelResolver {
 
     private static Candidate candidate(ProviderInfo p, String modelId) {
         ModelInfo mi = p.model(modelId);
-        return new Candidate(p.id(), modelId, mi == null ? 0 : mi.contextWindow());
+        return new Candidate(p.id(), modelId, mi == null ? 0 : mi.contextWindow(), mi);
     }
 
     static Map<String, List<GroupMember>> parseGroups(Map<String, String> config) {

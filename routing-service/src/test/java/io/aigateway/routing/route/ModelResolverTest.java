@@ -41,7 +41,7 @@ class ModelResolverTest {
     void groupComesFirstInConfiguredOrder() {
         Resolution r = resolver.resolve("chat-default", catalog);
         assertEquals("group:chat-default", r.reason());
-        assertEquals(List.of(new Candidate("fake", "fake-chat", 8192), new Candidate("fakeb", "fake-chat", 4096)), r.candidates());
+        assertEquals(keys(new Candidate("fake", "fake-chat", 8192), new Candidate("fakeb", "fake-chat", 4096)), keys(r.candidates().toArray(Candidate[]::new)));
     }
 
     @Test
@@ -53,13 +53,13 @@ class ModelResolverTest {
     void pinnedProviderKeepsSlashesInModelId() {
         Resolution r = resolver.resolve("hf/meta-llama/Llama-3-8B", catalog);
         assertEquals("pinned", r.reason());
-        assertEquals(List.of(new Candidate("hf", "meta-llama/Llama-3-8B", 8192)), r.candidates());
+        assertEquals(keys(new Candidate("hf", "meta-llama/Llama-3-8B", 8192)), keys(r.candidates().toArray(Candidate[]::new)));
     }
 
     @Test
     void pinnedToModelOutsideCatalogIsStillTried() {
         Resolution r = resolver.resolve("fake/new-model", catalog);
-        assertEquals(List.of(new Candidate("fake", "new-model", 0)), r.candidates());
+        assertEquals(keys(new Candidate("fake", "new-model", 0)), keys(r.candidates().toArray(Candidate[]::new)));
     }
 
     @Test
@@ -97,5 +97,13 @@ class ModelResolverTest {
     @Test
     void badGroupConfigIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new ModelResolver(Map.of("g", "no-slash"), 5));
+    }
+
+    private static List<String> keys(Candidate... cs) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Candidate c : cs) {
+            out.add(c.key() + "@" + c.contextWindow());
+        }
+        return out;
     }
 }
