@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 /**
  * The provider catalog, built once at start from {@code aigw.providers.*}: validated settings and one
  * adapter (with its own HTTP pool) per provider, created by the factory registered for its kind.
- * Fails the start with a clear message on an invalid id, unknown kind or missing base URL.
+ * A provider with bad settings (invalid id, unknown kind, missing or bad base URL, non-positive timeouts,
+ * bad models) is left out with one clear ERROR line per bad setting; the valid ones still serve.
  */
 @Startup
 @ApplicationScoped
@@ -41,7 +42,7 @@ public class ProviderCatalog {
 
     @Inject
     public ProviderCatalog(AigwConfig config, @All List<ProviderAdapterFactory> factories) {
-        this(resolve(config.providers(), factories, System::getenv), factories);
+        this(resolveLenient(config.providers(), factories, System::getenv), factories);
     }
 
     ProviderCatalog(List<ProviderSettings> settings, List<ProviderAdapterFactory> factories) {
@@ -56,55 +57,129 @@ public class ProviderCatalog {
         this.adapters = Map.copyOf(built);
     }
 
-    /** Validates and resolves the configuration; {@code env} supplies {@code AIGW_PROVIDERS_<ID>_API_KEY}. */
-    public static List<ProviderSettings> resolve(Map<String, AigwConfig.ProviderConfig> providers,
-                                                 List<ProviderAdapterFactory> factories,
-                                                 Function<String, String> env) {
-        Map<String, ProviderAdapterFactory> byKind = byKind(factories);
-        List<ProviderSettings> out = new ArrayList<>();
-        for (Map.Entry<String, AigwConfig.ProviderConfig> e : new TreeMap<>(providers).entrySet()) {
-            String id = e.getKey();
-            AigwConfig.ProviderConfig pc = e.getValue();
-            if (!ID.matcher(id).matches()) {
-                throw new IllegalStateException("Invalid provider id '" + id + "' in aigw.providers: ids must match "
-                        + ID.pattern() + " (lower-case letters and digits, starting with a letter)");
-            }
-            String kind = pc.kind().trim().toLowerCase(Locale.ROOT);
-            ProviderAdapterFactory factory = byKind.get(kind);
-            if (factory == null) {
-                throw new IllegalStateException("Provider '" + id + "' has unknown kind '" + pc.kind()
-                        + "'; known kinds: " + byKind.keySet());
-            }
-            String baseUrl = pc.baseUrl().map(String::trim).filter(s -> !s.isEmpty()).orElseThrow(() ->
-                    new IllegalStateException("Provider '" + id + "' has no base URL: set aigw.providers." + id
-                            + ".base-url or AIGW_PROVIDERS_" + id.toUpperCase(Locale.ROOT) + "_BASE_URL"));
-            baseUrl = validateUrl(id, baseUrl);
-            String envName = "AIGW_PROVIDERS_" + id.toUpperCase(Locale.ROOT) + "_API_KEY";
-            String apiKey = pc.apiKey().map(String::trim).filter(s -> !s.isEmpty())
-                    .orElseGet(() -> blankToNull(env.apply(envName)));
-            boolean requiresKey = pc.requiresApiKey().orElse(factory.requiresApiKeyByDefault());
-            String disabledReason = null;
-            if (!pc.enabled()) {
-                disabledReason = "disabled by configuration";
-            } else if (requiresKey && apiKey == null) {
-                disabledReason = "no API key configured (" + envName + ")";
-            }
-            out.add(new ProviderSettings(id, kind, pc.displayName().orElse(id), baseUrl, apiKey,
-                    disabledReason == null, disabledReason, models(id, pc.models()), pc.pool(), pc.timeouts()));
+    /** Resolves what is valid and logs one line per bad setting; the providers with bad settings are left out. */
+    private static List<ProviderSettings> resolveLenient(Map<String, AigwConfig.ProviderConfig> providers,
+                                                         List<ProviderAdapterFactory> factories,
+                                                         Function<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        List<ProviderSettings> out = resolve(providers, factories, env, problems);
+        for (String p : problems) {
+            LOG.errorf("invalid provider configuration: %s", p);
         }
         return out;
     }
 
-    private static List<ModelInfo> models(String providerId, List<AigwConfig.ModelConfig> configs) {
+    /** Strict: validates and resolves the configuration, failing on the first provider with bad settings. */
+    public static List<ProviderSettings> resolve(Map<String, AigwConfig.ProviderConfig> providers,
+                                                 List<ProviderAdapterFactory> factories,
+                                                 Function<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        List<ProviderSettings> out = resolve(providers, factories, env, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", problems));
+        }
+        return out;
+    }
+
+    /**
+     * Validates and resolves the configuration; {@code env} supplies {@code AIGW_PROVIDERS_<ID>_API_KEY}.
+     * Each bad setting adds one line to {@code problems} naming the provider and the property; a provider
+     * with any bad setting is left out, the others are returned.
+     */
+    public static List<ProviderSettings> resolve(Map<String, AigwConfig.ProviderConfig> providers,
+                                                 List<ProviderAdapterFactory> factories,
+                                                 Function<String, String> env, List<String> problems) {
+        Map<String, ProviderAdapterFactory> byKind = byKind(factories);
+        List<ProviderSettings> out = new ArrayList<>();
+        for (Map.Entry<String, AigwConfig.ProviderConfig> e : new TreeMap<>(providers).entrySet()) {
+            List<String> mine = new ArrayList<>();
+            ProviderSettings s = resolveOne(e.getKey(), e.getValue(), byKind, env, mine);
+            if (mine.isEmpty() && s != null) {
+                out.add(s);
+            } else {
+                problems.addAll(mine);
+            }
+        }
+        return out;
+    }
+
+    private static ProviderSettings resolveOne(String id, AigwConfig.ProviderConfig pc,
+                                               Map<String, ProviderAdapterFactory> byKind,
+                                               Function<String, String> env, List<String> problems) {
+        String prefix = "aigw.providers." + id + ".";
+        if (!ID.matcher(id).matches()) {
+            problems.add("Invalid provider id '" + id + "' in aigw.providers: ids must match "
+                    + ID.pattern() + " (lower-case letters and digits, starting with a letter)");
+            return null;
+        }
+        String kind = pc.kind().trim().toLowerCase(Locale.ROOT);
+        ProviderAdapterFactory factory = byKind.get(kind);
+        if (factory == null) {
+            problems.add("Provider '" + id + "' has unknown kind '" + pc.kind() + "' (" + prefix + "kind); known kinds: "
+                    + byKind.keySet());
+        }
+        String baseUrl = pc.baseUrl().map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+        if (baseUrl == null) {
+            problems.add("Provider '" + id + "' has no base URL: set " + prefix + "base-url or AIGW_PROVIDERS_"
+                    + id.toUpperCase(Locale.ROOT) + "_BASE_URL");
+        } else {
+            try {
+                baseUrl = validateUrl(id, baseUrl);
+            } catch (IllegalStateException bad) {
+                problems.add(bad.getMessage() + " (" + prefix + "base-url)");
+            }
+        }
+        AigwConfig.Timeouts t = pc.timeouts();
+        positive(problems, id, prefix + "timeouts.connect", t.connect());
+        positive(problems, id, prefix + "timeouts.first-byte", t.firstByte());
+        positive(problems, id, prefix + "timeouts.between-chunks", t.betweenChunks());
+        positive(problems, id, prefix + "timeouts.total", t.total());
+        if (pc.pool().maxConnections() < 1) {
+            problems.add("Provider '" + id + "' has " + prefix + "pool.max-connections=" + pc.pool().maxConnections()
+                    + "; it must be at least 1");
+        }
+        List<ModelInfo> models = models(id, pc.models(), problems);
+        if (!problems.isEmpty() || factory == null) {
+            return null;
+        }
+        String envName = "AIGW_PROVIDERS_" + id.toUpperCase(Locale.ROOT) + "_API_KEY";
+        String apiKey = pc.apiKey().map(String::trim).filter(s -> !s.isEmpty())
+                .orElseGet(() -> blankToNull(env.apply(envName)));
+        boolean requiresKey = pc.requiresApiKey().orElse(factory.requiresApiKeyByDefault());
+        String disabledReason = null;
+        if (!pc.enabled()) {
+            disabledReason = "disabled by configuration";
+        } else if (requiresKey && apiKey == null) {
+            disabledReason = "no API key configured (" + envName + ")";
+        }
+        return new ProviderSettings(id, kind, pc.displayName().orElse(id), baseUrl, apiKey,
+                disabledReason == null, disabledReason, models, pc.pool(), pc.timeouts());
+    }
+
+    private static void positive(List<String> problems, String id, String property, java.time.Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            problems.add("Provider '" + id + "' has " + property + "=" + d + "; it must be positive");
+        }
+    }
+
+    private static List<ModelInfo> models(String providerId, List<AigwConfig.ModelConfig> configs, List<String> problems) {
         List<ModelInfo> models = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (AigwConfig.ModelConfig m : configs) {
+        for (int i = 0; i < configs.size(); i++) {
+            AigwConfig.ModelConfig m = configs.get(i);
+            String prop = "aigw.providers." + providerId + ".models[" + i + "]";
             if (m.id().isBlank() || !seen.add(m.id())) {
-                throw new IllegalStateException("Provider '" + providerId + "' has an empty or duplicate model id '"
-                        + m.id() + "'");
+                problems.add("Provider '" + providerId + "' has an empty or duplicate model id '" + m.id() + "' (" + prop + ".id)");
+                continue;
             }
             if (m.promptPricePer1k().signum() < 0 || m.completionPricePer1k().signum() < 0) {
-                throw new IllegalStateException("Model '" + providerId + "/" + m.id() + "' has a negative price");
+                problems.add("Model '" + providerId + "/" + m.id() + "' has a negative price (" + prop + ".*-price-per-1k)");
+                continue;
+            }
+            if (m.contextWindow() < 1) {
+                problems.add("Model '" + providerId + "/" + m.id() + "' has context-window " + m.contextWindow()
+                        + "; it must be at least 1 (" + prop + ".context-window)");
+                continue;
             }
             models.add(new ModelInfo(m.id(), m.displayName().orElse(m.id()), m.contextWindow(),
                     m.promptPricePer1k(), m.completionPricePer1k(), m.qualityScore(),

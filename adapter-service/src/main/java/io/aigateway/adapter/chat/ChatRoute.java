@@ -97,7 +97,7 @@ public class ChatRoute {
         }
         ChatCompletionRequest request = new ChatCompletionRequest(tree);
         String modelId = request.model();
-        ModelInfo model = adapter.settings().model(modelId);
+        ModelInfo model = adapter.model(modelId);
         if (model == null) {
             sendError(ctx, requestId, new ProviderError(ErrorClass.MODEL_NOT_FOUND, null, null,
                     "model '" + modelId + "' is not in the catalog of provider '" + providerId + "'", providerId, modelId));

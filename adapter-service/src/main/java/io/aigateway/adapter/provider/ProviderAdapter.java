@@ -28,6 +28,11 @@ public interface ProviderAdapter {
         return settings().models();
     }
 
+    /** A model this provider serves (configured, or discovered from the server), or null. */
+    default ModelInfo model(String modelId) {
+        return settings().model(modelId);
+    }
+
     /** One-shot chat: the OpenAI {@code chat.completion} body plus counted or estimated usage. Fails with {@link ProviderException}. */
     Uni<ChatResult> chat(ChatCall call);
 

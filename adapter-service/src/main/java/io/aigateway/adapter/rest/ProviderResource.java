@@ -5,6 +5,8 @@ import io.aigateway.adapter.health.ProviderHealthMonitor;
 import io.aigateway.adapter.provider.HealthResult;
 import io.aigateway.adapter.provider.ProviderAdapter;
 import io.aigateway.adapter.provider.RateLimitSnapshot;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.catalog.ProviderInfo;
 import io.aigateway.contracts.error.ApiError;
 import io.smallrye.common.annotation.NonBlocking;
@@ -33,15 +35,34 @@ public class ProviderResource {
 
     @GET
     @NonBlocking
-    public List<ProviderInfo> list() {
-        List<ProviderInfo> out = new ArrayList<>();
+    public List<ProviderView> list() {
+        List<ProviderView> out = new ArrayList<>();
         for (ProviderAdapter a : catalog.adapters()) {
             var s = a.settings();
-            out.add(new ProviderInfo(s.id(), s.kind(), s.displayName(), s.enabled(),
-                    s.enabled() && health.healthy(s.id()), a.models()));
+            HealthResult r = health.state(s.id());
+            RateLimitSnapshot rl = a.rateLimit();
+            out.add(new ProviderView(s.id(), s.kind(), s.displayName(), s.enabled(),
+                    s.enabled() && r.healthy(), a.models(), s.disabledReason(),
+                    s.enabled() ? r.checkedAt() : null, s.enabled() ? r.detail() : s.disabledReason(),
+                    rl == RateLimitSnapshot.NONE ? null : rl));
         }
         out.sort((x, y) -> x.id().compareTo(y.id()));
         return out;
+    }
+
+    /**
+     * One entry of {@code GET /internal/v1/providers}: the fields of {@link ProviderInfo} (which readers parse
+     * ignoring unknown fields) plus the reason a provider is disabled, the last health check and the last
+     * rate-limit snapshot.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProviderView(String id, String kind, String displayName, boolean enabled, boolean healthy,
+                               List<ModelInfo> models, String disabledReason, Instant lastCheck,
+                               String healthDetail, RateLimitSnapshot rateLimit) {
+
+        public ProviderInfo info() {
+            return new ProviderInfo(id, kind, displayName, enabled, healthy, models);
+        }
     }
 
     @GET

@@ -2,6 +2,8 @@ package io.aigateway.adapter.conformance;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,14 +12,19 @@ public class AdapterTestProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "aigw.providers.fake.timeouts.first-byte", "1s",
-                "aigw.providers.fake.timeouts.between-chunks", "1s",
-                "aigw.providers.fake.timeouts.total", "3s",
-                "aigw.providers.fake.timeouts.connect", "1s",
-                "aigw.health.enabled", "false",
-                "aigw.health.interval", "1h",
-                "aigw.health.timeout", "1s");
+        Map<String, String> config = new HashMap<>();
+        List<String> ids = new ArrayList<>(WireMockProviderResource.TEST_PROVIDERS);
+        ids.add("fake");
+        for (String id : ids) {
+            config.put("aigw.providers." + id + ".timeouts.first-byte", "1s");
+            config.put("aigw.providers." + id + ".timeouts.between-chunks", "1s");
+            config.put("aigw.providers." + id + ".timeouts.total", "3s");
+            config.put("aigw.providers." + id + ".timeouts.connect", "1s");
+        }
+        config.put("aigw.health.enabled", "false");
+        config.put("aigw.health.interval", "1h");
+        config.put("aigw.health.timeout", "1s");
+        return config;
     }
 
     @Override

@@ -19,10 +19,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 /** OpenAI's exact wire format (PROVIDERS.md): bodies, SSE chunks, usage chunk, {@code [DONE]}, error bodies. */
 public class OpenAiWireStubs implements ProviderStubs {
 
-    private final WireMockServer server;
-    private final String chatPath;
-    private final String modelsPath;
-    private final String model;
+    protected final WireMockServer server;
+    protected final String chatPath;
+    protected final String modelsPath;
+    protected final String model;
 
     public OpenAiWireStubs(WireMockServer server, String basePath, String model) {
         this.server = server;
@@ -36,15 +36,15 @@ public class OpenAiWireStubs implements ProviderStubs {
         server.resetAll();
     }
 
-    private void chat(ResponseDefinitionBuilder response) {
+    protected void chat(ResponseDefinitionBuilder response) {
         server.stubFor(post(urlEqualTo(chatPath)).willReturn(response));
     }
 
-    private static String quote(String s) {
+    protected static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private String completion(String content, String usage) {
+    protected String completion(String content, String usage) {
         return "{\"id\":\"chatcmpl-abc123\",\"object\":\"chat.completion\",\"created\":1741569952,\"model\":" + quote(model)
                 + ",\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                 + "\"content\":" + quote(content) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
@@ -74,7 +74,7 @@ public class OpenAiWireStubs implements ProviderStubs {
         return body;
     }
 
-    private String chunk(String delta, String finish, String usage) {
+    protected String chunk(String delta, String finish, String usage) {
         return "{\"id\":\"chatcmpl-abc123\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":"
                 + quote(model) + ",\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":" + delta
                 + ",\"logprobs\":null,\"finish_reason\":" + (finish == null ? "null" : quote(finish)) + "}],\"usage\":" + usage + "}";
@@ -91,13 +91,13 @@ public class OpenAiWireStubs implements ProviderStubs {
         return chunks;
     }
 
-    private String usageChunk(int prompt, int completion) {
+    protected String usageChunk(int prompt, int completion) {
         return "{\"id\":\"chatcmpl-abc123\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":"
                 + quote(model) + ",\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[],\"usage\":{\"prompt_tokens\":"
                 + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":" + (prompt + completion) + "}}";
     }
 
-    private void sse(String body) {
+    protected void sse(String body) {
         chat(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body));
     }
 

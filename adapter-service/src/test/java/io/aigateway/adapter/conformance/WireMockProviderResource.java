@@ -7,6 +7,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -16,6 +18,11 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
 
     /** The key the test configures for {@code fake}: it must reach the provider and never leak anywhere else. */
     public static final String FAKE_KEY = "sk-test-fake-key-1234567890";
+    /** The key of the DeepSeek-kind test provider {@code dstest}. */
+    public static final String DEEPSEEK_KEY = "sk-test-deepseek-key-0987654321";
+
+    /** Test-only providers of the other kinds, each on its own path of the same WireMock server. */
+    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest");
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
@@ -29,9 +36,30 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
         server = new WireMockServer(options().dynamicPort().asynchronousResponseEnabled(true));
         server.start();
         String base = "http://localhost:" + server.port();
-        return Map.of(
-                "aigw.providers.fake.base-url", base + "/fake/v1",
-                "aigw.providers.fake.api-key", FAKE_KEY);
+        Map<String, String> config = new HashMap<>();
+        config.put("aigw.providers.fake.base-url", base + "/fake/v1");
+        config.put("aigw.providers.fake.api-key", FAKE_KEY);
+        // kind deepseek (the default `deepseek` provider stays without key, hence disabled)
+        provider(config, "dstest", "deepseek", base + "/deepseek/v1", "deepseek-chat", "0.0014", "0.0028");
+        config.put("aigw.providers.dstest.api-key", DEEPSEEK_KEY);
+        // two instances of kind vllm, one of llamacpp; no keys
+        provider(config, "vllmtest", "vllm", base + "/vllm/v1", "meta-llama/Llama-3.1-8B-Instruct", "0", "0");
+        provider(config, "vllmb", "vllm", base + "/vllmb/v1", "Qwen/Qwen2.5-7B-Instruct", "0", "0");
+        provider(config, "llamatest", "llamacpp", base + "/llama/v1", "qwen2.5-7b-instruct-q4_k_m", "0", "0");
+        return config;
+    }
+
+    private static void provider(Map<String, String> config, String id, String kind, String baseUrl, String model,
+                                 String promptPrice, String completionPrice) {
+        String p = "aigw.providers." + id + ".";
+        config.put(p + "kind", kind);
+        config.put(p + "base-url", baseUrl);
+        config.put(p + "models[0].id", model);
+        config.put(p + "models[0].context-window", "8192");
+        config.put(p + "models[0].prompt-price-per-1k", promptPrice);
+        config.put(p + "models[0].completion-price-per-1k", completionPrice);
+        config.put(p + "models[0].tools", "true");
+        config.put(p + "models[0].json", "true");
     }
 
     @Override

@@ -123,6 +123,24 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         return new OpenAiErrorMapper(mapper);
     }
 
+    /** The URI the background health check probes; OpenAI style is {@code GET {base}/models}. */
+    protected String healthUri() {
+        return modelsUri;
+    }
+
+    /** The URI listing the server's models ({@code {base}/models}). */
+    protected final String modelsUri() {
+        return modelsUri;
+    }
+
+    /**
+     * The one-shot body as relayed; default unchanged. Kinds whose servers pad the body (DeepSeek sends
+     * blank lines while it works) strip that here.
+     */
+    protected Buffer normalizeJsonBody(Buffer body) {
+        return body;
+    }
+
     // ---- ProviderAdapter ---------------------------------------------------------------------------
 
     @Override
@@ -241,7 +259,8 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         });
     }
 
-    private ChatResult success(ChatCall call, Buffer body, long started) throws IOException {
+    private ChatResult success(ChatCall call, Buffer raw, long started) throws IOException {
+        Buffer body = normalizeJsonBody(raw);
         JsonNode tree = mapper.readTree(body.getBytes());
         if (tree == null || !tree.isObject()) {
             throw new IOException("not a JSON object");
@@ -551,28 +570,46 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
 
     // ---- health ------------------------------------------------------------------------------------
 
-    @Override
-    public Uni<HealthResult> healthCheck() {
+    /** Outcome of one background GET: HTTP status and body, or the mapped transport failure. */
+    protected record Probe(int status, Buffer body, ProviderError failure, long latencyMs) {
+        public boolean ok() {
+            return failure == null && status >= 200 && status <= 299;
+        }
+    }
+
+    /** One background GET with the health timeout and the provider's credentials (never on the request path). */
+    protected Uni<Probe> probe(String uri) {
         return Uni.createFrom().emitter(emitter -> {
             long started = System.nanoTime();
-            RequestOptions options = requestOptions(HttpMethod.GET, modelsUri, null, JSON)
+            RequestOptions options = requestOptions(HttpMethod.GET, uri, null, JSON)
                     .setConnectTimeout(healthTimeoutMs)
                     .setIdleTimeout(healthTimeoutMs);
             client.request(options)
-                    .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+                    .compose(req -> req.send().compose(resp -> resp.body().map(b -> new Probe(resp.statusCode(), b, null, 0))))
                     .onComplete(ar -> {
                         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                         if (ar.failed()) {
-                            ProviderError e = mapFailure(ar.cause(), null);
-                            emitter.complete(new HealthResult(settings.id(), false, Instant.now(), ms,
-                                    e.errorClass() + ": " + e.message()));
-                            return;
+                            emitter.complete(new Probe(0, null, mapFailure(ar.cause(), null), ms));
+                        } else {
+                            emitter.complete(new Probe(ar.result().status(), ar.result().body(), null, ms));
                         }
-                        int status = ar.result();
-                        boolean ok = status >= 200 && status <= 299;
-                        emitter.complete(new HealthResult(settings.id(), ok, Instant.now(), ms,
-                                ok ? "HTTP " + status : ErrorClass.fromHttpStatus(status) + ": HTTP " + status));
                     });
         });
+    }
+
+    /** The health result of a probe: healthy on 2xx, else the status' error class. */
+    protected HealthResult healthOf(Probe p) {
+        if (p.failure() != null) {
+            return new HealthResult(settings.id(), false, Instant.now(), p.latencyMs(),
+                    p.failure().errorClass() + ": " + p.failure().message());
+        }
+        boolean ok = p.ok();
+        return new HealthResult(settings.id(), ok, Instant.now(), p.latencyMs(),
+                ok ? "HTTP " + p.status() : ErrorClass.fromHttpStatus(p.status()) + ": HTTP " + p.status());
+    }
+
+    @Override
+    public Uni<HealthResult> healthCheck() {
+        return probe(healthUri()).map(this::healthOf);
     }
 }

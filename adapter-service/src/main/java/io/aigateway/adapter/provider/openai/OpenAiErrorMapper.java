@@ -48,7 +48,7 @@ public class OpenAiErrorMapper {
                 error = null;
             }
         }
-        ErrorClass cls = classify(status, error);
+        ErrorClass cls = classifyError(status, error);
         Long retryAfter = headers == null ? null
                 : RetryAfter.parse(headers.get("retry-after-ms"), headers.get("retry-after"), Instant.now());
         String upstreamMessage = error == null ? null : text(error.get("message"));
@@ -67,7 +67,7 @@ public class OpenAiErrorMapper {
         if (code != null && code.isInt()) {
             status = code.asInt();
         }
-        ErrorClass cls = status > 0 ? classify(status, error) : refine(ErrorClass.UPSTREAM_5XX, 0, error);
+        ErrorClass cls = status > 0 ? classifyError(status, error) : refineError(ErrorClass.UPSTREAM_5XX, 0, error);
         String upstreamMessage = text(error.get("message"));
         String message = provider + " failed mid-stream" + (upstreamMessage == null ? "" : ": " + scrub(upstreamMessage, apiKey));
         return new ProviderError(cls, 200, null, message, provider, model);
@@ -103,6 +103,15 @@ public class OpenAiErrorMapper {
             }
         }
         return ErrorClass.CONNECTION;
+    }
+
+    /** The class of an error answer: the status, refined by the error object; kinds override to add their codes. */
+    protected ErrorClass classifyError(int status, JsonNode error) {
+        return refineError(ErrorClass.fromHttpStatus(status), status, error);
+    }
+
+    protected ErrorClass refineError(ErrorClass base, int status, JsonNode error) {
+        return refine(base, status, error);
     }
 
     static ErrorClass classify(int status, JsonNode error) {
@@ -155,11 +164,11 @@ public class OpenAiErrorMapper {
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }
 
-    private static String text(JsonNode n) {
+    protected static String text(JsonNode n) {
         return n == null || n.isNull() ? null : n.isValueNode() ? n.asText() : null;
     }
 
-    private static String lower(String s) {
+    protected static String lower(String s) {
         return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 }
