@@ -174,7 +174,10 @@ public class ChatRoute {
 
     /** The non-2xx answer for a failure before any stream data. */
     void sendError(RoutingContext ctx, String requestId, ProviderError error) {
-        sendError(ctx, requestId, statusOf(error.errorClass()), error);
+        // a request the provider's format cannot carry was never sent: our 400, not an upstream failure
+        int status = error.errorClass() == ErrorClass.BAD_REQUEST && error.providerStatus() == null ? 400
+                : statusOf(error.errorClass());
+        sendError(ctx, requestId, status, error);
     }
 
     private void sendError(RoutingContext ctx, String requestId, int status, ProviderError error) {

@@ -67,6 +67,17 @@ public class OpenAiWireStubs implements ProviderStubs {
         return body;
     }
 
+    /** Source: platform.openai.com docs "Function calling" (chat completions response with tool_calls). */
+    @Override
+    public void chatJsonToolCall(String name, String argumentsJson) {
+        chat(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                "{\"id\":\"chatcmpl-abc123\",\"object\":\"chat.completion\",\"created\":1741569952,\"model\":" + quote(model)
+                        + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{"
+                        + "\"id\":\"call_12345xyz\",\"type\":\"function\",\"function\":{\"name\":" + quote(name)
+                        + ",\"arguments\":" + quote(argumentsJson) + "}}],\"refusal\":null},\"logprobs\":null,"
+                        + "\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":82,\"completion_tokens\":17,\"total_tokens\":99}}"));
+    }
+
     @Override
     public String chatJsonWithoutUsage(String content) {
         String body = completion(content, "null");

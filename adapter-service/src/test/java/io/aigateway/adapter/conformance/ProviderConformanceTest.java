@@ -65,6 +65,21 @@ public abstract class ProviderConformanceTest {
     /** The header carrying the key upstream and its expected value; null when the provider has no key. */
     protected abstract Map.Entry<String, String> expectedAuthHeader();
 
+    /** Capabilities this kind does not have (declared once; their tests are skipped as not applicable). */
+    protected Set<Capability> notApplicable() {
+        return Set.of();
+    }
+
+    protected void requires(Capability capability) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(notApplicable().contains(capability),
+                capability + " is not applicable to provider " + providerId());
+    }
+
+    /** What a stream request must look like upstream; OpenAI format: usage requested via stream_options. */
+    protected void assertStreamRequest(JsonNode sent) {
+        assertTrue(sent.path("stream_options").path("include_usage").asBoolean(), "usage requested upstream");
+    }
+
     /** Whether the kind relays the provider's JSON body byte for byte (OpenAI format); else it translates. */
     protected boolean relaysBodyUnchanged() {
         return true;
@@ -197,6 +212,26 @@ public abstract class ProviderConformanceTest {
         assertTrue(cost.compareTo(expectedCost(0, completion)) > 0);
     }
 
+    @Test
+    void toolCallsPassThrough() throws Exception {
+        requires(Capability.TOOL_CALLS);
+        stubs().chatJsonToolCall("get_weather", "{\"location\":\"Paris\"}");
+        String req = "{\"model\":\"" + model() + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":\"Current weather\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},\"required\":[\"location\"]}}}]}";
+        Response r = post("req-" + UUID.randomUUID(), req, false);
+        assertEquals(200, r.statusCode(), r.asString());
+        JsonNode answer = json(r.asString());
+        JsonNode call = answer.at("/choices/0/message/tool_calls/0");
+        assertEquals("function", call.get("type").asText());
+        assertFalse(call.get("id").asText().isEmpty());
+        assertEquals("get_weather", call.at("/function/name").asText());
+        assertEquals(json("{\"location\":\"Paris\"}"), json(call.at("/function/arguments").asText()));
+        assertEquals("tool_calls", answer.at("/choices/0/finish_reason").asText());
+        JsonNode sent = json(stubs().chatRequests().get(0).getBodyAsString());
+        assertTrue(sent.toString().contains("get_weather"), "tools sent upstream");
+    }
+
     // ---- stream ---------------------------------------------------------------------------------
 
     @Test
@@ -234,7 +269,7 @@ public abstract class ProviderConformanceTest {
         assertEquals(Chunks.DONE, events.get(7).data());
 
         JsonNode sent = json(stubs().chatRequests().get(0).getBodyAsString());
-        assertTrue(sent.path("stream_options").path("include_usage").asBoolean(), "usage requested upstream");
+        assertStreamRequest(sent);
         assertEquals(rid, stubs().chatRequests().get(0).getHeader(AigwHeaders.REQUEST_ID));
     }
 
@@ -271,6 +306,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void streamMalformedChunkBecomesAigwError() throws Exception {
+        requires(Capability.MALFORMED_BODY);
         stubs().chatStreamMalformedChunk();
         Response r = post("req-" + UUID.randomUUID(), body(true), true);
         assertEquals(200, r.statusCode());
@@ -282,6 +318,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void keepAlivesDoNotExtendTheFirstChunkDeadline() throws Exception {
+        requires(Capability.TIMEOUT_FIRST_BYTE);
         stubs().chatStreamOnlyKeepAlives(2500);
         long t0 = System.nanoTime();
         Response r = post("req-" + UUID.randomUUID(), body(true), true);
@@ -292,6 +329,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void stallAfterFirstChunkIsABetweenChunksTimeout() throws Exception {
+        requires(Capability.STALL_BETWEEN_CHUNKS);
         stubs().chatStreamStallsAfterFirstChunk(3000);
         Response r = post("req-" + UUID.randomUUID(), body(true), true);
         assertEquals(200, r.statusCode());
@@ -303,6 +341,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void streamUpstreamErrorBeforeDataIsNon2xx() throws Exception {
+        requires(Capability.RATE_LIMIT_429);
         stubs().error(429, "rate_limit_error", "rate_limit_exceeded", "Rate limit reached", Map.of("retry-after", "7"));
         Response r = post("req-" + UUID.randomUUID(), body(true), true);
         assertEquals(502, r.statusCode());
@@ -327,6 +366,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void contextTooLong() throws Exception {
+        requires(Capability.CONTEXT_TOO_LONG);
         stubs().error(400, "invalid_request_error", "context_length_exceeded",
                 "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", Map.of());
         JsonNode e = expectError(502, "CONTEXT_TOO_LONG");
@@ -335,6 +375,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void authFailureNeverLeaksTheKey() throws Exception {
+        requires(Capability.AUTH_401);
         stubs().error(401, "invalid_request_error", "invalid_api_key",
                 "Incorrect API key provided: " + apiKey() + ". You can find your API key at https://platform.openai.com.", Map.of());
         JsonNode e = expectError(502, "AUTH");
@@ -344,12 +385,14 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void modelNotFoundAtProvider() throws Exception {
+        requires(Capability.MODEL_NOT_FOUND_404);
         stubs().error(404, "invalid_request_error", "model_not_found", "The model does not exist", Map.of());
         expectError(404, "MODEL_NOT_FOUND");
     }
 
     @Test
     void rateLimitedWithRetryAfterMs() throws Exception {
+        requires(Capability.RATE_LIMIT_429);
         stubs().error(429, "requests", "rate_limit_exceeded", "Rate limit reached",
                 Map.of("retry-after-ms", "1500", "retry-after", "2"));
         JsonNode e = expectError(502, "RATE_LIMITED");
@@ -359,18 +402,21 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void insufficientQuotaIs429ButCredit() throws Exception {
+        requires(Capability.CREDIT_402);
         stubs().error(429, "insufficient_quota", "insufficient_quota", "You exceeded your current quota", Map.of());
         expectError(502, "INSUFFICIENT_CREDIT");
     }
 
     @Test
     void serverErrorIsUpstream5xx() throws Exception {
+        requires(Capability.SERVER_ERROR_500);
         stubs().error(500, "server_error", null, "The server had an error", Map.of());
         expectError(502, "UPSTREAM_5XX");
     }
 
     @Test
     void serviceUnavailableIsOverloaded() throws Exception {
+        requires(Capability.OVERLOADED_503);
         stubs().error(503, "server_error", null, "The engine is currently overloaded", Map.of("retry-after", "3"));
         JsonNode e = expectError(502, "OVERLOADED");
         assertEquals(3000, e.get("retryAfterMs").asLong());
@@ -378,6 +424,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void slowProviderIsTimeout504() throws Exception {
+        requires(Capability.TIMEOUT_FIRST_BYTE);
         stubs().delayed(2000);
         JsonNode e = expectError(504, "TIMEOUT");
         assertTrue(e.get("providerStatus") == null || e.get("providerStatus").isNull());
@@ -385,12 +432,14 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void connectionResetIsConnection() throws Exception {
+        requires(Capability.CONNECTION_RESET);
         stubs().connectionReset();
         expectError(502, "CONNECTION");
     }
 
     @Test
     void unparseable2xxIsMalformed() throws Exception {
+        requires(Capability.MALFORMED_BODY);
         stubs().malformedJson();
         JsonNode e = expectError(502, "MALFORMED_RESPONSE");
         assertEquals(200, e.get("providerStatus").asInt());
@@ -415,6 +464,7 @@ public abstract class ProviderConformanceTest {
 
     @Test
     void healthProbeMarksProviderUpAndDown() {
+        requires(Capability.HEALTH);
         stubs().health(200);
         health.check(catalog.adapter(providerId())).await().atMost(Duration.ofSeconds(5));
         given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN)

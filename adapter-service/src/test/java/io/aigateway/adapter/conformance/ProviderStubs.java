@@ -16,6 +16,9 @@ public interface ProviderStubs {
     /** A one-shot answer with counted usage; returns the exact body served. */
     String chatJson(String content, int promptTokens, int completionTokens);
 
+    /** A one-shot answer calling one tool with these JSON arguments (text). */
+    void chatJsonToolCall(String name, String argumentsJson);
+
     /** A one-shot answer without usage; returns the exact body served. */
     String chatJsonWithoutUsage(String content);
 

@@ -22,7 +22,7 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
     public static final String DEEPSEEK_KEY = "sk-test-deepseek-key-0987654321";
 
     /** Test-only providers of the other kinds, each on its own path of the same WireMock server. */
-    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest");
+    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest");
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
@@ -46,6 +46,7 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
         provider(config, "vllmtest", "vllm", base + "/vllm/v1", "meta-llama/Llama-3.1-8B-Instruct", "0", "0");
         provider(config, "vllmb", "vllm", base + "/vllmb/v1", "Qwen/Qwen2.5-7B-Instruct", "0", "0");
         provider(config, "llamatest", "llamacpp", base + "/llama/v1", "qwen2.5-7b-instruct-q4_k_m", "0", "0");
+        provider(config, "ollamatest", "ollama", base + "/ollama", "llama3.2:latest", "0", "0");
         return config;
     }
 

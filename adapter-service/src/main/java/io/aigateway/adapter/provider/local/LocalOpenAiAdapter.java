@@ -94,6 +94,16 @@ public abstract class LocalOpenAiAdapter extends OpenAiCompatibleAdapter {
         });
     }
 
+    /** The entries of the server's model list; OpenAI style: {@code data[]}. */
+    protected JsonNode modelEntries(JsonNode root) {
+        return root.path("data");
+    }
+
+    /** The model id of one entry; OpenAI style: {@code id}. */
+    protected String modelIdOf(JsonNode entry) {
+        return entry.path("id").asText(null);
+    }
+
     /** Context window of a discovered model from its {@code /v1/models} entry; 0 when unknown. */
     protected int contextWindowOf(JsonNode entry) {
         return 0;
@@ -101,13 +111,13 @@ public abstract class LocalOpenAiAdapter extends OpenAiCompatibleAdapter {
 
     private void discover(Buffer body) {
         try {
-            JsonNode data = mapper.readTree(body.getBytes()).path("data");
+            JsonNode data = modelEntries(mapper.readTree(body.getBytes()));
             if (!data.isArray()) {
                 return;
             }
             Map<String, ModelInfo> found = new LinkedHashMap<>();
             for (JsonNode entry : data) {
-                String id = entry.path("id").asText(null);
+                String id = modelIdOf(entry);
                 if (id == null || id.isBlank() || configured.containsKey(id)) {
                     continue;
                 }

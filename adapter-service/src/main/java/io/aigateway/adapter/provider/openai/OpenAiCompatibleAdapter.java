@@ -11,6 +11,7 @@ import io.aigateway.adapter.provider.ProviderException;
 import io.aigateway.adapter.provider.ProviderSettings;
 import io.aigateway.adapter.provider.RateLimitSnapshot;
 import io.aigateway.adapter.provider.StreamHandle;
+import io.aigateway.adapter.provider.UnsupportedRequestException;
 import io.aigateway.adapter.tokens.TokenEstimator;
 import io.aigateway.contracts.catalog.Cost;
 import io.aigateway.contracts.catalog.ModelInfo;
@@ -114,6 +115,47 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         }
     }
 
+    /** The body sent upstream for a one-shot call; OpenAI-format kinds forward routing's bytes unchanged. */
+    protected Buffer jsonBody(ChatCall call) throws IOException {
+        return call.rawBody();
+    }
+
+    /** The chat URI of a call (some kinds put the model or the stream mode in the path). */
+    protected String chatUri(ChatCall call, boolean stream) {
+        return chatUri;
+    }
+
+    /** The {@code Accept} header of a stream request. */
+    protected String streamAccept() {
+        return SSE;
+    }
+
+    /**
+     * Decodes the upstream stream into OpenAI chunk payloads ({@code data} of each event; comments and
+     * blank padding are dropped, a payload that is not JSON is reported as malformed). Default: SSE as is.
+     */
+    protected StreamDecoder streamDecoder(ChatCall call) {
+        SseParser parser = new SseParser();
+        return new StreamDecoder() {
+            @Override
+            public List<SseParser.Event> feed(Buffer bytes) {
+                return parser.feed(bytes.getBytes());
+            }
+
+            @Override
+            public List<SseParser.Event> finish() {
+                return parser.finish();
+            }
+        };
+    }
+
+    /** Turns the upstream's stream bytes into OpenAI chunk events; one per stream, on its event loop. */
+    public interface StreamDecoder {
+        List<SseParser.Event> feed(Buffer bytes);
+
+        List<SseParser.Event> finish();
+    }
+
     /** The body sent upstream for a stream: the request with {@code stream_options.include_usage=true}. */
     protected Buffer streamBody(ChatCall call) throws IOException {
         return Buffer.buffer(mapper.writeValueAsBytes(call.request().withUsageRequested().body()));
@@ -139,6 +181,14 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
      */
     protected Buffer normalizeJsonBody(Buffer body) {
         return body;
+    }
+
+    /**
+     * The one-shot answer as an OpenAI {@code chat.completion} body. Default: the upstream body (normalized);
+     * translating kinds build OpenAI's body from their own. Throwing means a malformed answer.
+     */
+    protected Buffer toOpenAiJson(ChatCall call, Buffer body) throws IOException {
+        return normalizeJsonBody(body);
     }
 
     // ---- ProviderAdapter ---------------------------------------------------------------------------
@@ -193,6 +243,12 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         }
     }
 
+    /** The request cannot be sent to this provider (an {@link UnsupportedRequestException} explains why). */
+    private ProviderError badRequest(String model, Exception e) {
+        String why = e instanceof UnsupportedRequestException u ? u.getMessage() : "request body cannot be translated for this provider";
+        return new ProviderError(ErrorClass.BAD_REQUEST, null, null, settings.id() + ": " + why, settings.id(), model);
+    }
+
     private ProviderError timeout(String model, String what) {
         return new ProviderError(ErrorClass.TIMEOUT, null, null, settings.id() + ": " + what, settings.id(), model);
     }
@@ -210,13 +266,20 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
             state.firstByteTimer = vertx.setTimer(firstByteMs, id -> state.fail(emitter,
                     timeout(model, "no response within " + firstByteMs + " ms")));
             emitter.onTermination(state::cleanUp);
-            client.request(requestOptions(HttpMethod.POST, chatUri, call.requestId(), JSON))
+            Buffer upstreamBody;
+            try {
+                upstreamBody = jsonBody(call);
+            } catch (IOException | RuntimeException e) {
+                state.fail(emitter, badRequest(model, e));
+                return;
+            }
+            client.request(requestOptions(HttpMethod.POST, chatUri(call, false), call.requestId(), JSON))
                     .compose(req -> {
                         state.request = req;
                         if (state.done) {
                             req.reset();
                         }
-                        return req.send(call.rawBody());
+                        return req.send(upstreamBody);
                     })
                     .onComplete(ar -> {
                         vertx.cancelTimer(state.firstByteTimer);
@@ -260,7 +323,7 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
     }
 
     private ChatResult success(ChatCall call, Buffer raw, long started) throws IOException {
-        Buffer body = normalizeJsonBody(raw);
+        Buffer body = toOpenAiJson(call, raw);
         JsonNode tree = mapper.readTree(body.getBytes());
         if (tree == null || !tree.isObject()) {
             throw new IOException("not a JSON object");
@@ -315,7 +378,7 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         private final ChatCall call;
         private final ChunkSink sink;
         private final String model;
-        private final SseParser parser = new SseParser();
+        private final StreamDecoder parser;
         private final StringBuilder completionText = new StringBuilder();
         private HttpClientRequest request;
         private HttpClientResponse response;
@@ -331,6 +394,7 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
             this.call = call;
             this.sink = sink;
             this.model = call.model().id();
+            this.parser = streamDecoder(call);
         }
 
         void start() {
@@ -338,15 +402,14 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
             try {
                 body = streamBody(call);
             } catch (IOException | RuntimeException e) {
-                fail(new ProviderError(ErrorClass.BAD_REQUEST, null, null, "request body cannot be serialised",
-                        settings.id(), model));
+                fail(badRequest(model, e));
                 return;
             }
             firstByteTimer = vertx.setTimer(firstByteMs, id -> {
                 firstByteTimer = -1;
                 fail(timeout(model, "no stream data within " + firstByteMs + " ms"));
             });
-            client.request(requestOptions(HttpMethod.POST, chatUri, call.requestId(), SSE))
+            client.request(requestOptions(HttpMethod.POST, chatUri(call, true), call.requestId(), streamAccept()))
                     .compose(req -> {
                         request = req;
                         if (finished) {
@@ -397,7 +460,7 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
             if (finished) {
                 return;
             }
-            handle(parser.feed(bytes.getBytes()));
+            handle(parser.feed(bytes));
             if (!finished && sink.writeQueueFull()) {
                 response.pause();
                 sink.drainHandler(() -> {
