@@ -1,6 +1,7 @@
 package io.aigateway.fake;
 
 import io.aigateway.fake.control.ControlState;
+import io.aigateway.fake.ollama.OllamaFormat;
 import io.aigateway.fake.openai.OpenAiFormat;
 import io.aigateway.fake.server.Dispatcher;
 import io.aigateway.fake.server.Faults;
@@ -42,7 +43,8 @@ public final class FakeProviderServer implements AutoCloseable {
                 .setPreferNativeTransport(false)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
                         .setClassPathResolvingEnabled(false)));
-        this.dispatcher = new Dispatcher(state, List.of(new OpenAiFormat(new Faults(vertx))));
+        Faults faults = new Faults(vertx);
+        this.dispatcher = new Dispatcher(state, List.of(new OpenAiFormat(faults), new OllamaFormat(faults)));
     }
 
     /**
