@@ -80,6 +80,11 @@ public abstract class ProviderConformanceTest {
         assertTrue(sent.path("stream_options").path("include_usage").asBoolean(), "usage requested upstream");
     }
 
+    /** Whether the provider accepts (and so gets) unknown request fields. */
+    protected boolean passesUnknownFields() {
+        return true;
+    }
+
     /** Whether the kind relays the provider's JSON body byte for byte (OpenAI format); else it translates. */
     protected boolean relaysBodyUnchanged() {
         return true;
@@ -191,7 +196,11 @@ public abstract class ProviderConformanceTest {
         }
         JsonNode sent = json(req.getBodyAsString());
         assertEquals(model(), sent.get("model").asText());
-        assertTrue(sent.get("x_vendor_extra").get("keep").asBoolean(), "unknown fields pass through");
+        if (passesUnknownFields()) {
+            assertTrue(sent.get("x_vendor_extra").get("keep").asBoolean(), "unknown fields pass through");
+        } else {
+            assertFalse(sent.has("x_vendor_extra"), "the provider rejects unknown fields: not forwarded");
+        }
     }
 
     @Test

@@ -21,8 +21,11 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
     /** The key of the DeepSeek-kind test provider {@code dstest}. */
     public static final String DEEPSEEK_KEY = "sk-test-deepseek-key-0987654321";
 
+    /** The key of the Anthropic-kind test provider {@code anthtest}. */
+    public static final String ANTHROPIC_KEY = "sk-ant-test-key-5555555555";
+
     /** Test-only providers of the other kinds, each on its own path of the same WireMock server. */
-    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest");
+    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest", "anthtest");
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
@@ -47,6 +50,8 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
         provider(config, "vllmb", "vllm", base + "/vllmb/v1", "Qwen/Qwen2.5-7B-Instruct", "0", "0");
         provider(config, "llamatest", "llamacpp", base + "/llama/v1", "qwen2.5-7b-instruct-q4_k_m", "0", "0");
         provider(config, "ollamatest", "ollama", base + "/ollama", "llama3.2:latest", "0", "0");
+        provider(config, "anthtest", "anthropic", base + "/anthropic/v1", "claude-3-5-haiku-20241022", "0.0008", "0.004");
+        config.put("aigw.providers.anthtest.api-key", ANTHROPIC_KEY);
         return config;
     }
 
