@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * Transitions are logged and counted. Per instance, like the guards themselves.
  */
 @ApplicationScoped
-public class ProviderBreakers implements BreakerView {
+public class ProviderBreakers implements BreakerView, ProviderGuard {
 
     private static final Logger LOG = Logger.getLogger(ProviderBreakers.class);
     private static final TypeLiteral<Uni<Object>> UNI = new TypeLiteral<>() {
@@ -82,6 +82,7 @@ public class ProviderBreakers implements BreakerView {
     }
 
     /** Runs {@code call} through the provider's breaker; fails with {@link CircuitOpenException} without calling when open. */
+    @Override
     @SuppressWarnings("unchecked")
     public <T> Uni<T> call(String provider, Supplier<Uni<T>> call) {
         Entry e = entry(provider);

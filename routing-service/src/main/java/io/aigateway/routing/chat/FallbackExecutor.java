@@ -3,6 +3,7 @@ package io.aigateway.routing.chat;
 import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.routing.breaker.CircuitOpenException;
 import io.aigateway.routing.breaker.ProviderBreakers;
+import io.aigateway.routing.breaker.ProviderGuard;
 import io.aigateway.routing.config.RoutingConfig;
 import io.aigateway.routing.metrics.RoutingMetrics;
 import io.aigateway.routing.route.Candidate;
@@ -54,7 +55,7 @@ public class FallbackExecutor {
         void record(String candidateKey, long latencyMs);
     }
 
-    private final ProviderBreakers breakers;
+    private final ProviderGuard breakers;
     private final RoutingMetrics metrics;
     private final LatencySink latency;
     private final Backoff backoff;
@@ -66,7 +67,7 @@ public class FallbackExecutor {
     @Inject
     public FallbackExecutor(Vertx vertx, RoutingConfig config, ProviderBreakers breakers, RoutingMetrics metrics,
                             RoutingStats stats) {
-        this(config, breakers, metrics, stats.latency()::record,
+        this(config.retry().maxRetries(), config.retry().minAttemptTime().toMillis(), breakers, metrics, stats.latency()::record,
                 new Backoff(config.retry().baseDelay().toMillis(), config.retry().maxDelay().toMillis(),
                         config.retry().maxRetryAfter().toMillis(), () -> ThreadLocalRandom.current().nextDouble()),
                 ms -> Uni.createFrom().emitter(em -> {
@@ -76,7 +77,7 @@ public class FallbackExecutor {
                 System::nanoTime);
     }
 
-    FallbackExecutor(RoutingConfig config, ProviderBreakers breakers, RoutingMetrics metrics, LatencySink latency,
+    FallbackExecutor(int maxRetries, long minAttemptMs, ProviderGuard breakers, RoutingMetrics metrics, LatencySink latency,
                      Backoff backoff, Sleeper sleeper, LongSupplier nanoClock) {
         this.breakers = breakers;
         this.metrics = metrics;
@@ -84,8 +85,8 @@ public class FallbackExecutor {
         this.backoff = backoff;
         this.sleeper = sleeper;
         this.nanoClock = nanoClock;
-        this.maxRetries = Math.max(0, config.retry().maxRetries());
-        this.minAttemptMs = config.retry().minAttemptTime().toMillis();
+        this.maxRetries = Math.max(0, maxRetries);
+        this.minAttemptMs = minAttemptMs;
     }
 
     /**
