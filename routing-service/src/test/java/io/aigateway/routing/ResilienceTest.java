@@ -228,6 +228,43 @@ class ResilienceTest {
                 .header("x-aigw-route-reason", "group:chat-default,policy:cost");
     }
 
+    // ------------------------------------------------------------ streams
+
+    java.net.http.HttpResponse<String> streamCall(String model) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        return client.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve(CHAT))
+                .header("X-Aigw-Internal-Token", TOKEN).header("Content-Type", "application/json")
+                .timeout(java.time.Duration.ofSeconds(20))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body(model, true))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void streamFailingBeforeItsFirstTokenIsRetriedThenServedByTheNextProvider() throws Exception {
+        stub("fake", ChatRouteTest.sse(ChatRouteTest.ROLE + "event: aigw-error\ndata: {\"errorClass\":\"CONNECTION\",\"provider\":\"fake\",\"model\":\"fake-chat\"}\n\n"));
+        stub("fakeb", ChatRouteTest.sse(ChatRouteTest.fullStream(2)));
+        java.net.http.HttpResponse<String> r = streamCall("chat-default");
+        assertEquals(200, r.statusCode());
+        assertEquals("fakeb", r.headers().firstValue("x-aigw-provider").orElse(null));
+        assertEquals("4", r.headers().firstValue("x-aigw-attempts").orElse(null));
+        assertEquals(3, calls("fake"));
+        assertTrue(r.body().trim().endsWith("data: [DONE]"), r.body());
+    }
+
+    @Test
+    void streamDyingAfterItsFirstTokenEndsWithAnErrorChunkAndNoRetry() throws Exception {
+        stub("fake", ChatRouteTest.sse(ChatRouteTest.ROLE + ChatRouteTest.chunk("Hel")
+                + "event: aigw-error\ndata: {\"errorClass\":\"CONNECTION\",\"provider\":\"fake\",\"model\":\"fake-chat\"}\n\n"));
+        stub("fakeb", ChatRouteTest.sse(ChatRouteTest.fullStream(2)));
+        java.net.http.HttpResponse<String> r = streamCall("chat-default");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("Hel"), r.body());
+        assertTrue(r.body().contains("\"error\""), "explicit error chunk: " + r.body());
+        assertTrue(!r.body().contains("[DONE]"), r.body());
+        assertEquals(1, calls("fake"));
+        assertEquals(0, calls("fakeb"));
+    }
+
     // ------------------------------------------------------------ round-robin
 
     @Test

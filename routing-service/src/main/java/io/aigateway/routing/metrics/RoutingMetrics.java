@@ -25,7 +25,8 @@ public class RoutingMetrics {
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ProviderMeters> providers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> decisions = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
 
     public RoutingMetrics(MeterRegistry registry) {
@@ -45,34 +46,67 @@ public class RoutingMetrics {
                 "provider", provider == null ? "none" : provider, "outcome", outcome).increment();
     }
 
-    /** One call (attempt) to a provider, with its outcome; {@code errorClass} null for a success. */
-    public void call(String provider, String errorClass, long latencyMs) {
-        counter("aigw.routing.provider.calls", "Attempts sent to a provider", "provider", provider).increment();
-        if (errorClass != null) {
-            counter("aigw.routing.provider.failures", "Failed attempts by provider and error class",
-                    "provider", provider, "class", errorClass).increment();
-        }
-        if (latencyMs >= 0) {
-            timers.computeIfAbsent(provider, p -> Timer.builder("aigw.routing.provider.latency")
-                    .description("Latency of attempts per provider")
-                    .tag("provider", p)
+    /** The meters of one provider, built once (no per-request key building or registry lookups). */
+    private final class ProviderMeters {
+        final String provider;
+        final Counter calls;
+        final Counter retries;
+        final Counter fallbacks;
+        final Timer latency;
+        final ConcurrentMap<String, Counter> failures = new ConcurrentHashMap<>();
+
+        ProviderMeters(String provider) {
+            this.provider = provider;
+            calls = Counter.builder("aigw.routing.provider.calls").description("Attempts sent to a provider")
+                    .tag("provider", provider).register(registry);
+            retries = Counter.builder("aigw.routing.retries").description("Retries of the same provider")
+                    .tag("provider", provider).register(registry);
+            fallbacks = Counter.builder("aigw.routing.fallbacks")
+                    .description("Fallbacks to the next candidate, by the provider that failed")
+                    .tag("provider", provider).register(registry);
+            latency = Timer.builder("aigw.routing.provider.latency")
+                    .description("Latency of attempts per provider (JSON: whole answer; streams: to first content)")
+                    .tag("provider", provider)
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(5))
                     .maximumExpectedValue(Duration.ofSeconds(120))
-                    .register(registry)).record(latencyMs, TimeUnit.MILLISECONDS);
+                    .register(registry);
+        }
+
+        Counter failure(String errorClass) {
+            return failures.computeIfAbsent(errorClass, c -> Counter.builder("aigw.routing.provider.failures")
+                    .description("Failed attempts by provider and error class")
+                    .tag("provider", provider).tag("class", c).register(registry));
+        }
+    }
+
+    private ProviderMeters provider(String provider) {
+        return providers.computeIfAbsent(provider, ProviderMeters::new);
+    }
+
+    /** One call (attempt) to a provider, with its outcome; {@code errorClass} null for a success. */
+    public void call(String provider, String errorClass, long latencyMs) {
+        ProviderMeters m = provider(provider);
+        m.calls.increment();
+        if (errorClass != null) {
+            m.failure(errorClass).increment();
+        }
+        if (latencyMs >= 0) {
+            m.latency.record(latencyMs, TimeUnit.MILLISECONDS);
         }
     }
 
     public void retry(String provider) {
-        counter("aigw.routing.retries", "Retries of the same provider", "provider", provider).increment();
+        provider(provider).retries.increment();
     }
 
     public void fallback(String fromProvider) {
-        counter("aigw.routing.fallbacks", "Fallbacks to the next candidate, by the provider that failed", "provider", fromProvider).increment();
+        provider(fromProvider).fallbacks.increment();
     }
 
     public void decision(String policy) {
-        counter("aigw.routing.decisions", "Routing decisions by policy", "policy", policy).increment();
+        decisions.computeIfAbsent(policy, p -> Counter.builder("aigw.routing.decisions")
+                .description("Routing decisions by policy").tag("policy", p).register(registry)).increment();
     }
 
     /** @param state 0 closed, 1 half-open, 2 open */
