@@ -139,6 +139,9 @@ public class ProviderCatalog {
                     + "; it must be at least 1");
         }
         List<ModelInfo> models = models(id, pc.models(), problems);
+        if ("tgi".equals(kind)) {
+            validateTgi(id, pc, problems);
+        }
         if (!problems.isEmpty() || factory == null) {
             return null;
         }
@@ -153,7 +156,33 @@ public class ProviderCatalog {
             disabledReason = "no API key configured (" + envName + ")";
         }
         return new ProviderSettings(id, kind, pc.displayName().orElse(id), baseUrl, apiKey,
-                disabledReason == null, disabledReason, models, pc.pool(), pc.timeouts());
+                disabledReason == null, disabledReason, models, pc.pool(), pc.timeouts(), pc);
+    }
+
+    private static void validateTgi(String id, AigwConfig.ProviderConfig pc, List<String> problems) {
+        String prefix = "aigw.providers." + id + ".";
+        try {
+            io.aigateway.adapter.provider.hf.ChatTemplate.of(pc.tgi().chatTemplate());
+        } catch (IllegalStateException e) {
+            problems.add("Provider '" + id + "' has " + e.getMessage() + " (" + prefix + "tgi.chat-template)");
+        }
+        for (int i = 0; i < pc.models().size(); i++) {
+            int index = i;
+            pc.models().get(i).chatTemplate().ifPresent(t -> {
+                try {
+                    io.aigateway.adapter.provider.hf.ChatTemplate.of(t);
+                } catch (IllegalStateException e) {
+                    problems.add("Provider '" + id + "' has " + e.getMessage() + " (" + prefix + "models[" + index + "].chat-template)");
+                }
+            });
+        }
+        String onLoading = pc.tgi().onLoading().trim().toLowerCase(Locale.ROOT);
+        if (!onLoading.equals("wait") && !onLoading.equals("fallback")) {
+            problems.add("Provider '" + id + "' has " + prefix + "tgi.on-loading=" + pc.tgi().onLoading() + "; use wait or fallback");
+        }
+        if (pc.tgi().freeTierRequestsPerMinute() < 0) {
+            problems.add("Provider '" + id + "' has a negative " + prefix + "tgi.free-tier-requests-per-minute");
+        }
     }
 
     private static void positive(List<String> problems, String id, String property, java.time.Duration d) {

@@ -83,6 +83,31 @@ public interface AigwConfig {
         Pool pool();
 
         Timeouts timeouts();
+
+        /** Kind {@code tgi}: text-generation-inference settings. */
+        Tgi tgi();
+    }
+
+    interface Tgi {
+        /** Chat template rendering messages into {@code inputs}: {@code mistral}, {@code llama3}, {@code llama2}, {@code chatml}. */
+        @WithName("chat-template")
+        @WithDefault("mistral")
+        String chatTemplate();
+
+        /** On 503 "model is loading": {@code wait} (up to the total timeout, then OVERLOADED) or {@code fallback} (OVERLOADED now). */
+        @WithName("on-loading")
+        @WithDefault("fallback")
+        String onLoading();
+
+        /** Client-side request limit per minute (free tier); 0 = none. With a limit, calls cost 0. */
+        @WithName("free-tier-requests-per-minute")
+        @WithDefault("0")
+        int freeTierRequestsPerMinute();
+
+        /** {@code max_new_tokens} when the request sets no limit. */
+        @WithName("default-max-new-tokens")
+        @WithDefault("512")
+        int defaultMaxNewTokens();
     }
 
     interface ModelConfig {
@@ -118,6 +143,10 @@ public interface AigwConfig {
 
         @WithDefault("false")
         boolean json();
+
+        /** Kind {@code tgi}: this model's chat template (overrides the provider's {@code tgi.chat-template}). */
+        @WithName("chat-template")
+        Optional<String> chatTemplate();
     }
 
     interface Pool {

@@ -24,10 +24,18 @@ public final class ProviderSettings {
     private final Map<String, ModelInfo> modelsById;
     private final AigwConfig.Pool pool;
     private final AigwConfig.Timeouts timeouts;
+    private final AigwConfig.ProviderConfig config;
 
     public ProviderSettings(String id, String kind, String displayName, String baseUrl, String apiKey,
                             boolean enabled, String disabledReason, List<ModelInfo> models,
                             AigwConfig.Pool pool, AigwConfig.Timeouts timeouts) {
+        this(id, kind, displayName, baseUrl, apiKey, enabled, disabledReason, models, pool, timeouts, null);
+    }
+
+    public ProviderSettings(String id, String kind, String displayName, String baseUrl, String apiKey,
+                            boolean enabled, String disabledReason, List<ModelInfo> models,
+                            AigwConfig.Pool pool, AigwConfig.Timeouts timeouts, AigwConfig.ProviderConfig config) {
+        this.config = config;
         this.id = id;
         this.kind = kind;
         this.displayName = displayName;
@@ -90,6 +98,11 @@ public final class ProviderSettings {
 
     public AigwConfig.Timeouts timeouts() {
         return timeouts;
+    }
+
+    /** The provider's raw configuration (kind-specific settings such as chat templates); null in unit tests. */
+    public AigwConfig.ProviderConfig config() {
+        return config;
     }
 
     @Override

@@ -24,8 +24,12 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
     /** The key of the Anthropic-kind test provider {@code anthtest}. */
     public static final String ANTHROPIC_KEY = "sk-ant-test-key-5555555555";
 
+    /** Keys of the Hugging Face test providers. */
+    public static final String HF_KEY = "hf_testRouterKey1234567890";
+    public static final String TGI_KEY = "hf_testTgiKey0987654321";
+
     /** Test-only providers of the other kinds, each on its own path of the same WireMock server. */
-    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest", "anthtest");
+    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest", "anthtest", "hftest", "tgitest", "tgiwait", "tgifree");
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
@@ -52,6 +56,17 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
         provider(config, "ollamatest", "ollama", base + "/ollama", "llama3.2:latest", "0", "0");
         provider(config, "anthtest", "anthropic", base + "/anthropic/v1", "claude-3-5-haiku-20241022", "0.0008", "0.004");
         config.put("aigw.providers.anthtest.api-key", ANTHROPIC_KEY);
+        provider(config, "hftest", "hf-router", base + "/hf/v1", "meta-llama/Llama-3.1-8B-Instruct", "0.0002", "0.0006");
+        config.put("aigw.providers.hftest.api-key", HF_KEY);
+        provider(config, "tgitest", "tgi", base + "/tgi", "mistralai/Mistral-7B-Instruct-v0.3", "0.0001", "0.0002");
+        config.put("aigw.providers.tgitest.api-key", TGI_KEY);
+        config.put("aigw.providers.tgitest.models[1].id", "meta-llama/Meta-Llama-3-8B-Instruct");
+        config.put("aigw.providers.tgitest.models[1].chat-template", "llama3");
+        provider(config, "tgiwait", "tgi", base + "/tgiwait", "HuggingFaceH4/zephyr-7b-beta", "0", "0");
+        config.put("aigw.providers.tgiwait.tgi.on-loading", "wait");
+        config.put("aigw.providers.tgiwait.tgi.chat-template", "chatml");
+        provider(config, "tgifree", "tgi", base + "/tgifree", "mistralai/Mistral-7B-Instruct-v0.3", "0.0001", "0.0002");
+        config.put("aigw.providers.tgifree.tgi.free-tier-requests-per-minute", "2");
         return config;
     }
 

@@ -191,6 +191,11 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         return normalizeJsonBody(body);
     }
 
+    /** As {@link #toOpenAiJson(ChatCall, Buffer)}, for kinds that read counts from the response headers. */
+    protected Buffer toOpenAiJson(ChatCall call, MultiMap headers, Buffer body) throws IOException {
+        return toOpenAiJson(call, body);
+    }
+
     // ---- ProviderAdapter ---------------------------------------------------------------------------
 
     @Override
@@ -308,7 +313,7 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
                             }
                             ChatResult result;
                             try {
-                                result = success(call, body.result(), started);
+                                result = success(call, response.headers(), body.result(), started);
                             } catch (IOException | RuntimeException e) {
                                 state.fail(emitter, new ProviderError(ErrorClass.MALFORMED_RESPONSE, status, null,
                                         settings.id() + " answered HTTP " + status + " with a body that is not a chat completion",
@@ -322,8 +327,8 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         });
     }
 
-    private ChatResult success(ChatCall call, Buffer raw, long started) throws IOException {
-        Buffer body = toOpenAiJson(call, raw);
+    private ChatResult success(ChatCall call, MultiMap headers, Buffer raw, long started) throws IOException {
+        Buffer body = toOpenAiJson(call, headers, raw);
         JsonNode tree = mapper.readTree(body.getBytes());
         if (tree == null || !tree.isObject()) {
             throw new IOException("not a JSON object");
