@@ -166,6 +166,10 @@ public class ChatRouteHandler {
                     caller.userId(), context);
             metrics.decision(policy.wireName());
             rc.resolution(route.resolution());
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("route decision: model=%s policy=%s candidates=%s reason=%s", request.model(),
+                        policy.wireName(), route.resolution().candidates(), route.resolution().reason());
+            }
             if (rc.stream()) {
                 stream(ctx, rc);
             } else {
