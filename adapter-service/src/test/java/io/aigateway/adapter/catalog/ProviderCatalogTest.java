@@ -50,6 +50,36 @@ class ProviderCatalogTest {
         return ProviderCatalog.resolve(config.getConfigMapping(AigwConfig.class).providers(), List.of(OPENAI), env);
     }
 
+    private static List<ProviderSettings> resolveLenient(Map<String, String> props, List<String> problems) {
+        Map<String, String> all = new HashMap<>(props);
+        all.put("aigw.internal.token", "t");
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(AigwConfig.class)
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new PropertiesConfigSource(all, "test", 100)).withValidateUnknown(false).build();
+        return ProviderCatalog.resolve(config.getConfigMapping(AigwConfig.class).providers(), List.of(OPENAI),
+                n -> null, problems);
+    }
+
+    @Test
+    void eachBadSettingIsOneLineAndValidProvidersStay() {
+        Map<String, String> props = new HashMap<>(provider("good", "requires-api-key", "false"));
+        props.putAll(provider("bad", "kind", "gemini", "base-url", "ftp://host", "timeouts.total", "0s",
+                "models[0].context-window", "0"));
+        props.putAll(provider("nokey"));
+        List<String> problems = new java.util.ArrayList<>();
+        List<ProviderSettings> ok = resolveLenient(props, problems);
+        assertEquals(List.of("good", "nokey"), ok.stream().map(ProviderSettings::id).toList());
+        assertEquals(4, problems.size(), String.join("\n", problems));
+        assertTrue(problems.stream().anyMatch(p -> p.contains("gemini") && p.contains("aigw.providers.bad.kind")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("aigw.providers.bad.base-url")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("aigw.providers.bad.timeouts.total")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("aigw.providers.bad.models[0].context-window")), problems.toString());
+        problems.forEach(p -> assertFalse(p.contains("\n"), "one line each"));
+        ProviderSettings nokey = ok.get(1);
+        assertFalse(nokey.enabled());
+        assertTrue(nokey.disabledReason().contains("AIGW_PROVIDERS_NOKEY_API_KEY"));
+    }
+
     private static Map<String, String> provider(String id, String... extra) {
         Map<String, String> m = new HashMap<>();
         m.put("aigw.providers." + id + ".base-url", "http://127.0.0.1:8090/" + id + "/v1/");

@@ -57,6 +57,13 @@ abstract class LocalServerConformanceTest extends ProviderConformanceTest {
                 "transfer-encoding");
     }
 
+    /** Self-hosted servers have no credit and no rate limits. */
+    @Override
+    protected Set<io.aigateway.adapter.conformance.Capability> notApplicable() {
+        return Set.of(io.aigateway.adapter.conformance.Capability.CREDIT_402,
+                io.aigateway.adapter.conformance.Capability.RATE_LIMIT_429);
+    }
+
     @Override
     protected LocalServerStubs stubs() {
         return new LocalServerStubs(wireMock, rootPath(), model(), serverType());
