@@ -1,7 +1,9 @@
 package io.aigateway.fake;
 
 import io.aigateway.fake.control.ControlState;
+import io.aigateway.fake.anthropic.AnthropicFormat;
 import io.aigateway.fake.ollama.OllamaFormat;
+import io.aigateway.fake.tgi.TgiFormat;
 import io.aigateway.fake.openai.OpenAiFormat;
 import io.aigateway.fake.server.Dispatcher;
 import io.aigateway.fake.server.Faults;
@@ -44,7 +46,8 @@ public final class FakeProviderServer implements AutoCloseable {
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
                         .setClassPathResolvingEnabled(false)));
         Faults faults = new Faults(vertx);
-        this.dispatcher = new Dispatcher(state, List.of(new OpenAiFormat(faults), new OllamaFormat(faults)));
+        this.dispatcher = new Dispatcher(state, List.of(new OpenAiFormat(faults), new OllamaFormat(faults),
+                new AnthropicFormat(faults), new TgiFormat(faults)));
     }
 
     /**

@@ -45,7 +45,11 @@ public final class OpenAiFormat implements WireFormat {
     // ------------------------------------------------------------------------------------------ models
 
     private void models(HttpServerRequest req, UpstreamState upstream) {
-        if (!authorized(req, upstream)) {
+        // Anthropic clients list models with x-api-key instead of a bearer token
+        String apiKey = req.getHeader("x-api-key");
+        boolean anthropicKey = apiKey != null && !apiKey.isBlank()
+                && (upstream.apiKey() == null || upstream.apiKey().equals(apiKey.trim()));
+        if (!anthropicKey && !authorized(req, upstream)) {
             return;
         }
         faults.apply(req, upstream.settingsFor(null), OpenAiErrors::send, () -> {
