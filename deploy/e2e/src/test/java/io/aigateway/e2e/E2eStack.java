@@ -38,6 +38,9 @@ public final class E2eStack {
             "fake", new String[]{"0.0015", "0.002"},
             "fakeb", new String[]{"0.001", "0.002"});
 
+    /** Retries per provider the stack's routing-service is configured with. */
+    public static final int RETRIES = 1;
+
     private static E2eStack instance;
 
     public final String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -132,6 +135,10 @@ public final class E2eStack {
         common.put("AIGW_PROVIDERS_FAKE_BASE_URL", fakeUrl() + "/fake/v1");
         common.put("AIGW_PROVIDERS_FAKEB_BASE_URL", fakeUrl() + "/fakeb/v1");
         common.put("AIGW_USAGE_SPOOL_DIR", logs.resolve("spool-" + runId).toString());
+        // One retry per provider, short backoff: the tests assert the exact attempt lists this gives.
+        common.put("AIGW_ROUTING_RETRY_MAX_RETRIES", Integer.toString(RETRIES));
+        common.put("AIGW_ROUTING_RETRY_BASE_DELAY", "50ms");
+        common.put("AIGW_ROUTING_RETRY_MAX_DELAY", "200ms");
 
         startService("adapter-service", adapterPort, common);
         startService("usage-service", usagePort, common);
@@ -233,6 +240,19 @@ public final class E2eStack {
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException("fake control failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /** Closes routing's circuit breakers (tests that make providers fail must not leak open breakers). */
+    public void resetBreakers() throws Exception {
+        for (String provider : List.of("fake", "fakeb")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                            URI.create(url("routing") + "/internal/v1/breakers/" + provider + "/reset"))
+                    .header("X-Aigw-Internal-Token", internalToken)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("breaker reset failed: " + r.statusCode() + " " + r.body());
+            }
         }
     }
 
