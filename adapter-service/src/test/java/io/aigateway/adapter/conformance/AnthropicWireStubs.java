@@ -60,7 +60,13 @@ public class AnthropicWireStubs implements ProviderStubs {
         String body = message(content, ",\"usage\":{\"input_tokens\":" + promptTokens + ",\"cache_creation_input_tokens\":0,"
                 + "\"cache_read_input_tokens\":0,\"output_tokens\":" + completionTokens + "}");
         chat(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withHeader("request-id", "req_018EeWyXxfu5pfWkrYcMdjWG").withBody(body));
+                .withHeader("request-id", "req_018EeWyXxfu5pfWkrYcMdjWG")
+                .withHeader("anthropic-ratelimit-requests-limit", "50")
+                .withHeader("anthropic-ratelimit-requests-remaining", "49")
+                .withHeader("anthropic-ratelimit-requests-reset", "2025-01-01T00:00:01Z")
+                .withHeader("anthropic-ratelimit-tokens-limit", "40000")
+                .withHeader("anthropic-ratelimit-tokens-remaining", "39000")
+                .withBody(body));
         return body;
     }
 

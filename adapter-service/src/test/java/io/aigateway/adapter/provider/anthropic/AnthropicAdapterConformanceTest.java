@@ -130,6 +130,20 @@ class AnthropicAdapterConformanceTest extends ProviderConformanceTest {
         assertEquals("any", sent.at("/tool_choice/type").asText());
     }
 
+    /** docs.anthropic.com "Rate limits": anthropic-ratelimit-* response headers. */
+    @Test
+    void rateLimitHeadersAreExposed() {
+        stubs().chatJson("ok", 5, 1);
+        assertEquals(200, post("req-" + UUID.randomUUID(), body(false), false).statusCode());
+        io.restassured.RestAssured.given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN)
+                .get("/internal/v1/providers/" + providerId() + "/health").then().statusCode(200)
+                .body("rateLimit.limitRequests", org.hamcrest.Matchers.equalTo(50))
+                .body("rateLimit.remainingTokens", org.hamcrest.Matchers.equalTo(39000));
+        io.restassured.RestAssured.given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN)
+                .get("/internal/v1/providers").then().statusCode(200)
+                .body("find { it.id == 'anthtest' }.rateLimit.remainingRequests", org.hamcrest.Matchers.equalTo(49));
+    }
+
     @Test
     void overloaded529IsOverloaded() throws Exception {
         stubs().error(529, null, null, "Overloaded", Map.of());
