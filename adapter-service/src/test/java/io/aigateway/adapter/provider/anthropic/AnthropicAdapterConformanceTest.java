@@ -144,6 +144,64 @@ class AnthropicAdapterConformanceTest extends ProviderConformanceTest {
                 .body("find { it.id == 'anthtest' }.rateLimit.remainingRequests", org.hamcrest.Matchers.equalTo(49));
     }
 
+    /** "Streaming Messages" tool use example: tool_use block start, input_json_delta fragments, stop_reason tool_use. */
+    @Test
+    void streamedToolUseBecomesToolCallDeltas() throws Exception {
+        String e = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_014p7gG3wDgGV9EUtLvnow3U\","
+                + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model() + "\",\"stop_sequence\":null,"
+                + "\"usage\":{\"input_tokens\":472,\"output_tokens\":2},\"content\":[],\"stop_reason\":null}}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Checking.\"}}\n\n"
+                + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
+                + "\"id\":\"toolu_01T1x1fJ34qAmk2tNTrN7Up6\",\"name\":\"get_weather\",\"input\":{}}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\": \"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"Paris\\\"}\"}}\n\n"
+                + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":89}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/anthropic/v1/messages"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/event-stream").withBody(e)));
+        Response r = post("req-" + UUID.randomUUID(), body(true), true);
+        assertEquals(200, r.statusCode());
+        StringBuilder args = new StringBuilder();
+        String name = null;
+        String finish = null;
+        String text = "";
+        for (var ev : events(r)) {
+            if (ev.event() != null || ev.data().equals("[DONE]")) {
+                continue;
+            }
+            JsonNode c = json(ev.data());
+            JsonNode tc = c.at("/choices/0/delta/tool_calls/0");
+            if (!tc.isMissingNode()) {
+                assertEquals(0, tc.get("index").asInt());
+                if (tc.at("/function/name").isTextual()) {
+                    name = tc.at("/function/name").asText();
+                    assertEquals("toolu_01T1x1fJ34qAmk2tNTrN7Up6", tc.get("id").asText());
+                }
+                args.append(tc.at("/function/arguments").asText(""));
+            }
+            if (c.at("/choices/0/delta/content").isTextual()) {
+                text += c.at("/choices/0/delta/content").asText();
+            }
+            if (c.at("/choices/0/finish_reason").isTextual()) {
+                finish = c.at("/choices/0/finish_reason").asText();
+            }
+        }
+        assertEquals("Checking.", text);
+        assertEquals("get_weather", name);
+        assertEquals("Paris", json(args.toString()).get("location").asText());
+        assertEquals("tool_calls", finish);
+        var all = events(r);
+        JsonNode usage = json(all.get(all.size() - 2).data());
+        assertEquals(472, usage.get("promptTokens").asInt());
+        assertEquals(89, usage.get("completionTokens").asInt());
+    }
+
     @Test
     void overloaded529IsOverloaded() throws Exception {
         stubs().error(529, null, null, "Overloaded", Map.of());
