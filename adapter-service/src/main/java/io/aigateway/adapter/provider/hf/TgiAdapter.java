@@ -400,7 +400,89 @@ public class TgiAdapter extends OpenAiCompatibleAdapter {
             sink.error(limited(call.model().id()));
             return () -> { };
         }
+        if (!waitWhileLoading) {
+            return super.chatStream(call, sink);
+        }
+        LoadingAwareStream stream = new LoadingAwareStream(call, sink,
+                System.nanoTime() + settings.timeouts().total().toNanos());
+        stream.start();
+        return stream;
+    }
+
+    private StreamHandle startStream(ChatCall call, ChunkSink sink) {
         return super.chatStream(call, sink);
+    }
+
+    /**
+     * A stream that, while the model loads (503 before any data), waits the estimated time and starts again,
+     * until {@code timeouts.total}; everything else is passed to the consumer's sink unchanged.
+     */
+    private final class LoadingAwareStream implements StreamHandle, ChunkSink {
+        private final ChatCall call;
+        private final ChunkSink sink;
+        private final long deadline;
+        private StreamHandle current;
+        private long timer = -1;
+        private boolean cancelled;
+
+        LoadingAwareStream(ChatCall call, ChunkSink sink, long deadline) {
+            this.call = call;
+            this.sink = sink;
+            this.deadline = deadline;
+        }
+
+        void start() {
+            current = startStream(call, this);
+        }
+
+        @Override
+        public void chunk(String json, boolean hasContent) {
+            sink.chunk(json, hasContent);
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return sink.writeQueueFull();
+        }
+
+        @Override
+        public void drainHandler(Runnable resume) {
+            sink.drainHandler(resume);
+        }
+
+        @Override
+        public void complete(io.aigateway.contracts.openai.Usage usage, boolean usageEstimated) {
+            sink.complete(usage, usageEstimated);
+        }
+
+        @Override
+        public void error(ProviderError error) {
+            boolean loading = error.errorClass() == ErrorClass.OVERLOADED && error.providerStatus() != null
+                    && error.providerStatus() == 503 && error.message() != null && error.message().contains("loading");
+            long waitMs = Math.max(200, error.retryAfterMs() == null ? 1000 : error.retryAfterMs());
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!loading || cancelled || waitMs >= leftMs) {
+                sink.error(error);
+                return;
+            }
+            timer = vertx.setTimer(waitMs, id -> {
+                timer = -1;
+                if (!cancelled) {
+                    start();
+                }
+            });
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            if (timer != -1) {
+                vertx.cancelTimer(timer);
+            }
+            if (current != null) {
+                current.cancel();
+            }
+        }
     }
 
     /** A token bucket refilled continuously at the configured rate (capacity: one minute's requests). */

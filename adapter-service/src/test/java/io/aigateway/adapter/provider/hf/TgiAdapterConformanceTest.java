@@ -176,6 +176,30 @@ class TgiAdapterConformanceTest extends ProviderConformanceTest {
     }
 
     @Test
+    void loadingIsAwaitedForStreamsToo() throws Exception {
+        wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/tgiwait/generate_stream"))
+                .inScenario("sload").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(TgiWireStubs.loading("HuggingFaceH4/zephyr-7b-beta", 0.3)).willSetStateTo("ready"));
+        wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/tgiwait/generate_stream"))
+                .inScenario("sload").whenScenarioStateIs("ready")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody("data:{\"index\":1,\"token\":{\"id\":1,\"text\":\"Hey\",\"logprob\":0,\"special\":false},\"generated_text\":null,\"details\":null}\n\n"
+                                + "data:{\"index\":2,\"token\":{\"id\":2,\"text\":\"<|im_end|>\",\"logprob\":0,\"special\":true},\"generated_text\":\"Hey\","
+                                + "\"details\":{\"finish_reason\":\"eos_token\",\"generated_tokens\":1,\"seed\":null,\"input_length\":7}}\n\n")));
+        Response r = io.restassured.RestAssured.given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN).contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"model\":\"HuggingFaceH4/zephyr-7b-beta\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/internal/v1/providers/tgiwait/chat");
+        assertEquals(200, r.statusCode(), r.asString());
+        var events = events(r);
+        JsonNode usage = json(events.get(events.size() - 2).data());
+        assertEquals(7, usage.get("promptTokens").asInt());
+        assertEquals(1, usage.get("completionTokens").asInt());
+        assertTrue(r.asString().contains("\"content\":\"Hey\""));
+        assertEquals(2, wireMock.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/tgiwait/generate_stream"))).size());
+    }
+
+    @Test
     void freeTierLimiterAnswersBeforeCallingAndCostsNothing() throws Exception {
         wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/tgifree/generate")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withHeader("x-prompt-tokens", "100")
