@@ -140,11 +140,11 @@ public final class E2eStack {
         common.put("AIGW_ROUTING_RETRY_BASE_DELAY", "50ms");
         common.put("AIGW_ROUTING_RETRY_MAX_DELAY", "200ms");
 
-        startService("adapter-service", adapterPort, common);
-        startService("usage-service", usagePort, common);
-        startService("admin-service", adminPort, common);
-        startService("routing-service", routingPort, common);
-        startService("gateway-edge", edgePort, common);
+        startService("adapter-service", adapterPort, common, providerKinds());
+        startService("usage-service", usagePort, common, List.of());
+        startService("admin-service", adminPort, common, List.of());
+        startService("routing-service", routingPort, common, List.of());
+        startService("gateway-edge", edgePort, common, List.of());
         for (String s : List.of("adapter-service", "usage-service", "admin-service", "routing-service", "gateway-edge")) {
             int port = switch (s) {
                 case "adapter-service" -> adapterPort;
@@ -162,11 +162,46 @@ public final class E2eStack {
                 (System.nanoTime() - t0) / 1_000_000, edgePort, routingPort, adapterPort, usagePort, adminPort, fakePort);
     }
 
-    private void startService(String module, int port, Map<String, String> common) throws IOException {
+    private void startService(String module, int port, Map<String, String> common, List<String> props) throws IOException {
         Map<String, String> env = new LinkedHashMap<>(common);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        startProcess(module, List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()), env);
+        List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        args.addAll(props);
+        args.addAll(List.of("-jar", jar.toString()));
+        startProcess(module, args, env);
+    }
+
+    /** Provider ids of the extra kinds, each served by the fake provider in that kind's wire format. */
+    public static final List<String> KIND_PROVIDERS = List.of("ds", "oll", "anth", "tgiu");
+
+    /**
+     * Providers of the other wire formats, all on the one fake provider process (its upstreams speak OpenAI,
+     * Ollama native, Anthropic Messages and TGI by path): DeepSeek-style (OpenAI format, kind deepseek),
+     * Ollama, Anthropic and TGI, each with model {@code fake-chat} and prices so cost is non-zero.
+     */
+    private List<String> providerKinds() {
+        List<String> p = new ArrayList<>();
+        String[][] kinds = {
+                {"ds", "deepseek", fakeUrl() + "/ds/v1", "ds-key"},
+                {"oll", "ollama", fakeUrl() + "/oll", null},
+                {"anth", "anthropic", fakeUrl() + "/anth/v1", "anth-key"},
+                {"tgiu", "tgi", fakeUrl() + "/tgiu", null},
+        };
+        for (String[] k : kinds) {
+            String pre = "-Daigw.providers." + k[0] + ".";
+            p.add(pre + "kind=" + k[1]);
+            p.add(pre + "base-url=" + k[2]);
+            if (k[3] != null) {
+                p.add(pre + "api-key=" + k[3]);
+            }
+            p.add(pre + "models[0].id=fake-chat");
+            p.add(pre + "models[0].context-window=8192");
+            p.add(pre + "models[0].prompt-price-per-1k=0.0014");
+            p.add(pre + "models[0].completion-price-per-1k=0.0028");
+            p.add(pre + "models[0].streaming=true");
+        }
+        return p;
     }
 
     private void startProcess(String name, List<String> args, Map<String, String> env) throws IOException {

@@ -36,10 +36,32 @@ class OpenAiSdkIT {
         assertTrue(out.contains("\"ok\":true"), out);
     }
 
+    /**
+     * The same SDK run through each other wire format: DeepSeek-style, Ollama native, Anthropic Messages and
+     * TGI upstreams (fake provider, test ports), pinned by {@code <provider>/fake-chat}.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ds", "oll", "anth", "tgiu"})
+    void officialNodeSdkWorksThroughEveryWireFormat(String provider) throws Exception {
+        Path sdk = stack.root.resolve("deploy/e2e/sdk");
+        if (!Files.isDirectory(sdk.resolve("node_modules/openai"))) {
+            run(sdk, List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+        }
+        String out = run(sdk, List.of("node", "sdk-test.mjs"), 120, provider + "/fake-chat");
+        assertTrue(out.contains("\"ok\":true"), out);
+    }
+
     private String run(Path dir, List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(dir, cmd, timeoutSeconds, null);
+    }
+
+    private String run(Path dir, List<String> cmd, int timeoutSeconds, String model) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("AIGW_BASE_URL", stack.edgeUrl() + "/v1");
         pb.environment().put("AIGW_API_KEY", stack.userKey);
+        if (model != null) {
+            pb.environment().put("AIGW_MODEL", model);
+        }
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), cmd + " timed out");
