@@ -25,8 +25,8 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
     public static final String ANTHROPIC_KEY = "sk-ant-test-key-5555555555";
 
     /** Keys of the Hugging Face test providers. */
-    public static final String HF_KEY = "hf_testRouterKey1234567890";
-    public static final String TGI_KEY = "hf_testTgiKey0987654321";
+    public static final String HF_KEY = "hf_test-router-key";
+    public static final String TGI_KEY = "hf_test-tgi-key";
 
     /** Test-only providers of the other kinds, each on its own path of the same WireMock server. */
     public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest", "anthtest", "hftest", "tgitest", "tgiwait", "tgifree");
