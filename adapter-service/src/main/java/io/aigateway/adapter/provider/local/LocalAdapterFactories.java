@@ -2,12 +2,10 @@ package io.aigateway.adapter.provider.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.adapter.config.AigwConfig;
-import io.aigateway.adapter.provider.ProviderAdapter;
-import io.aigateway.adapter.provider.ProviderAdapterFactory;
-import io.aigateway.adapter.provider.ProviderSettings;
+import io.aigateway.adapter.provider.AdapterFactorySupport;
 import io.aigateway.adapter.tokens.TokenEstimator;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Registers the self-hosted OpenAI-format kinds {@code vllm} and {@code llamacpp} (no key needed). */
 public final class LocalAdapterFactories {
@@ -15,63 +13,17 @@ public final class LocalAdapterFactories {
     private LocalAdapterFactories() {
     }
 
-    @ApplicationScoped
-    public static class Vllm implements ProviderAdapterFactory {
-        private final Vertx vertx;
-        private final ObjectMapper mapper;
-        private final TokenEstimator tokens;
-        private final AigwConfig config;
-
+    @Singleton
+    public static class Vllm extends AdapterFactorySupport {
         public Vllm(Vertx vertx, ObjectMapper mapper, TokenEstimator tokens, AigwConfig config) {
-            this.vertx = vertx;
-            this.mapper = mapper;
-            this.tokens = tokens;
-            this.config = config;
-        }
-
-        @Override
-        public String kind() {
-            return "vllm";
-        }
-
-        @Override
-        public boolean requiresApiKeyByDefault() {
-            return false;
-        }
-
-        @Override
-        public ProviderAdapter create(ProviderSettings settings) {
-            return new VllmAdapter(settings, vertx, mapper, tokens, config.health().timeout());
+            super("vllm", false, VllmAdapter::new, vertx, mapper, tokens, config);
         }
     }
 
-    @ApplicationScoped
-    public static class LlamaCpp implements ProviderAdapterFactory {
-        private final Vertx vertx;
-        private final ObjectMapper mapper;
-        private final TokenEstimator tokens;
-        private final AigwConfig config;
-
+    @Singleton
+    public static class LlamaCpp extends AdapterFactorySupport {
         public LlamaCpp(Vertx vertx, ObjectMapper mapper, TokenEstimator tokens, AigwConfig config) {
-            this.vertx = vertx;
-            this.mapper = mapper;
-            this.tokens = tokens;
-            this.config = config;
-        }
-
-        @Override
-        public String kind() {
-            return "llamacpp";
-        }
-
-        @Override
-        public boolean requiresApiKeyByDefault() {
-            return false;
-        }
-
-        @Override
-        public ProviderAdapter create(ProviderSettings settings) {
-            return new LlamaCppAdapter(settings, vertx, mapper, tokens, config.health().timeout());
+            super("llamacpp", false, LlamaCppAdapter::new, vertx, mapper, tokens, config);
         }
     }
 }

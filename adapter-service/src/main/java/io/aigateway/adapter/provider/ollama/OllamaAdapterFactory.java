@@ -2,41 +2,15 @@ package io.aigateway.adapter.provider.ollama;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.adapter.config.AigwConfig;
-import io.aigateway.adapter.provider.ProviderAdapter;
-import io.aigateway.adapter.provider.ProviderAdapterFactory;
-import io.aigateway.adapter.provider.ProviderSettings;
+import io.aigateway.adapter.provider.AdapterFactorySupport;
 import io.aigateway.adapter.tokens.TokenEstimator;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Registers kind {@code ollama} (no key needed). */
-@ApplicationScoped
-public class OllamaAdapterFactory implements ProviderAdapterFactory {
-
-    private final Vertx vertx;
-    private final ObjectMapper mapper;
-    private final TokenEstimator tokens;
-    private final AigwConfig config;
-
+@Singleton
+public class OllamaAdapterFactory extends AdapterFactorySupport {
     public OllamaAdapterFactory(Vertx vertx, ObjectMapper mapper, TokenEstimator tokens, AigwConfig config) {
-        this.vertx = vertx;
-        this.mapper = mapper;
-        this.tokens = tokens;
-        this.config = config;
-    }
-
-    @Override
-    public String kind() {
-        return "ollama";
-    }
-
-    @Override
-    public boolean requiresApiKeyByDefault() {
-        return false;
-    }
-
-    @Override
-    public ProviderAdapter create(ProviderSettings settings) {
-        return new OllamaAdapter(settings, vertx, mapper, tokens, config.health().timeout());
+        super("ollama", false, OllamaAdapter::new, vertx, mapper, tokens, config);
     }
 }

@@ -2,43 +2,17 @@ package io.aigateway.adapter.provider.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.adapter.config.AigwConfig;
-import io.aigateway.adapter.provider.ProviderAdapter;
-import io.aigateway.adapter.provider.ProviderAdapterFactory;
-import io.aigateway.adapter.provider.ProviderSettings;
+import io.aigateway.adapter.provider.AdapterFactorySupport;
 import io.aigateway.adapter.tokens.TokenEstimator;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Registers kind {@code openai}. */
-@ApplicationScoped
-public class OpenAiAdapterFactory implements ProviderAdapterFactory {
-
+@Singleton
+public class OpenAiAdapterFactory extends AdapterFactorySupport {
     public static final String KIND = "openai";
 
-    private final Vertx vertx;
-    private final ObjectMapper mapper;
-    private final TokenEstimator tokens;
-    private final AigwConfig config;
-
     public OpenAiAdapterFactory(Vertx vertx, ObjectMapper mapper, TokenEstimator tokens, AigwConfig config) {
-        this.vertx = vertx;
-        this.mapper = mapper;
-        this.tokens = tokens;
-        this.config = config;
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public boolean requiresApiKeyByDefault() {
-        return true;
-    }
-
-    @Override
-    public ProviderAdapter create(ProviderSettings settings) {
-        return new OpenAiAdapter(settings, vertx, mapper, tokens, config.health().timeout());
+        super(KIND, true, OpenAiAdapter::new, vertx, mapper, tokens, config);
     }
 }
