@@ -51,6 +51,9 @@ class ResilienceTest {
             m.put("aigw.routing.retry.min-attempt-time", "100ms");
             m.put("aigw.routing.deadline", "2s");
             m.put("aigw.routing.breaker.delay", "1500ms");
+            // These tests count attempts exactly. WireMock fault stubs (resets, hung responses) close pooled
+            // connections behind the client's back; a reused dead connection would add a CONNECTION attempt.
+            m.put("aigw.adapter.keep-alive", "false");
             m.put("aigw.routing.groups.ctx-group", "fake/fake-chat,fakeb/fake-chat,fake/fake-chat-large");
             m.put("aigw.routing.round-robin.block", "16");
             return m;

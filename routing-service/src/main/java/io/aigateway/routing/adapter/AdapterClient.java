@@ -54,7 +54,7 @@ public class AdapterClient {
         this.mapper = mapper;
         this.catalogTimeoutMs = config.catalogTimeout().toMillis();
         HttpClientOptions options = new HttpClientOptions()
-                .setKeepAlive(true)
+                .setKeepAlive(config.keepAlive())
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setSsl(ssl)

@@ -20,6 +20,13 @@ public interface AdapterConfig {
     @WithDefault("2s")
     Duration connectTimeout();
 
+    /**
+     * Reuse connections to adapter-service (HTTP/1.1 keep-alive). A peer may close an idle pooled connection
+     * just as it is reused; the request then fails as CONNECTION and is retried like any other attempt.
+     */
+    @WithDefault("true")
+    boolean keepAlive();
+
     /** Timeout of the catalog call {@code GET /internal/v1/providers}. */
     @WithDefault("5s")
     Duration catalogTimeout();
