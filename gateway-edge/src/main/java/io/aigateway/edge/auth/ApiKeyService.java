@@ -8,8 +8,10 @@ import io.aigateway.edge.config.EdgeConfig;
 import io.aigateway.edge.metrics.EdgeMetrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -28,6 +30,7 @@ public class ApiKeyService {
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
     private static final String BEARER = "bearer ";
 
+    private final ReactiveRedisDataSource redisDataSource;
     private final ReactiveValueCommands<String, String> redis;
     private final AdminKeyClient admin;
     private final ObjectMapper mapper;
@@ -44,6 +47,7 @@ public class ApiKeyService {
 
     public ApiKeyService(ReactiveRedisDataSource redis, AdminKeyClient admin, ObjectMapper mapper,
                          EdgeMetrics metrics, EdgeConfig config) {
+        this.redisDataSource = redis;
         this.redis = redis.value(String.class, String.class);
         this.admin = admin;
         this.mapper = mapper;
@@ -54,6 +58,17 @@ public class ApiKeyService {
         this.maxEntries = Math.max(16, auth.maxEntries());
         this.redisTimeout = auth.redisTimeout();
         this.redisBackoffNanos = auth.redisBackoff().toNanos();
+    }
+
+    /**
+     * Opens the Redis connection at start (without waiting for it), so that the first key lookups do not pay
+     * for connection setup and, on a busy machine, run into the lookup timeout and the Redis back-off.
+     */
+    void warmUp(@Observes StartupEvent ev) {
+        redisDataSource.execute("PING").subscribe().with(
+                ok -> LOG.debug("Redis answered the start-up PING"),
+                t -> LOG.infof("Redis did not answer the start-up PING (%s); key lookups use admin-service until it does",
+                        t.getClass().getSimpleName()));
     }
 
     /**
