@@ -31,15 +31,24 @@ import java.util.concurrent.TimeoutException;
  * The clients are split over {@code eventLoops} lanes; each lane owns its HTTP client (keep-alive, no pipelining),
  * histograms and counters, touched only from its event loop, so the hot path has no locks. Latency is recorded in
  * microseconds from just before the request is issued to the end of the response body.
+ * <p>
+ * {@code --check-content}: a 200 counts as a success only with a non-empty {@code choices[0].message.content}.
+ * {@code --stream}: each answer is read as SSE while it arrives and classified ({@link StreamScanner.Outcome}); a
+ * stream started inside the measured window is counted whenever it ends, so after the window no new stream starts
+ * and the run waits (up to the timeout + 2 s) for those still open, which count as hung if they never end.
+ * Prompts vary per request as {@link Prompts} describes ({@code --repeat-fraction}).
  */
 public final class LoadGen {
 
     static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.MINUTES.toMicros(10);
 
     private final LoadGenArgs args;
+    private final Prompts prompts;
 
     public LoadGen(LoadGenArgs args) {
         this.args = args;
+        this.prompts = Prompts.of(args.body(), args.stream(), args.repeatFraction(), args.promptPool(),
+                Long.toHexString(new java.util.SplittableRandom().nextLong() & 0xffffffffL));
     }
 
     /** Runs warm-up then the measured window (blocking the calling thread, never an event loop). */
@@ -54,7 +63,7 @@ public final class LoadGen {
         try {
             List<Lane> lanes = new ArrayList<>();
             for (int i = 0; i < args.eventLoops(); i++) {
-                lanes.add(new Lane(share(args.concurrency(), i), Math.max(1, share(args.connections(), i))));
+                lanes.add(new Lane(i, share(args.concurrency(), i), Math.max(1, share(args.connections(), i))));
             }
             CompletableFuture<Void> deployed = new CompletableFuture<>();
             int[] next = {0};
@@ -62,12 +71,19 @@ public final class LoadGen {
                  .onSuccess(id -> deployed.complete(null)).onFailure(deployed::completeExceptionally);
             deployed.get(30, TimeUnit.SECONDS);
 
-            if (args.warmupMs() > 0) {
+            if (args.warmupMs() > 0) { // without a warm-up, the lanes record from their first request
                 Thread.sleep(args.warmupMs());
+                onAllLanes(lanes, Lane::startRecording);
             }
-            onAllLanes(lanes, Lane::startRecording);
             Thread.sleep(args.durationMs());
             onAllLanes(lanes, Lane::stopRecording);
+            if (args.stream()) {
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(args.timeoutMs() + 2000);
+                while (lanes.stream().mapToInt(l -> l.inFlight).sum() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                onAllLanes(lanes, Lane::finish);
+            }
             return merge(lanes);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -98,36 +114,65 @@ public final class LoadGen {
     private LoadGenResult merge(List<Lane> lanes) {
         Histogram latency = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         Histogram ttfb = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
+        Histogram firstToken = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         Map<Integer, Long> statuses = new TreeMap<>();
         Map<String, Long> errors = new TreeMap<>();
+        Map<String, Long> streams = new java.util.LinkedHashMap<>();
+        for (StreamScanner.Outcome o : StreamScanner.Outcome.values()) {
+            streams.put(o.key(), 0L);
+        }
         long elapsedNanos = 0;
+        long ok = 0;
+        long noContent = 0;
+        long repeated = 0;
+        long unique = 0;
         for (Lane lane : lanes) {
             latency.add(lane.latency);
             ttfb.add(lane.ttfb);
+            firstToken.add(lane.firstToken);
             lane.statuses.forEach((k, v) -> statuses.merge(k, v, Long::sum));
             lane.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+            lane.streams.forEach((k, v) -> streams.merge(k.key(), v, Long::sum));
             elapsedNanos = Math.max(elapsedNanos, lane.stoppedAt - lane.startedAt);
+            ok += lane.ok;
+            noContent += lane.noContent;
+            repeated += lane.repeated;
+            unique += lane.unique;
         }
-        return new LoadGenResult(args, elapsedNanos / 1e9, latency, ttfb, statuses, errors);
+        return new LoadGenResult(args, elapsedNanos / 1e9, latency, ttfb, statuses, errors,
+                new LoadGenResult.Extras(ok, noContent, firstToken, args.stream() ? streams : Map.of(),
+                        prompts.varies(), repeated, unique));
     }
 
     /** One event loop's share of the clients. */
     private final class Lane extends AbstractVerticle {
+        private final int index;
         private final int clients;
         private final int poolSize;
         final Histogram latency = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         final Histogram ttfb = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
+        final Histogram firstToken = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         final Map<Integer, Long> statuses = new TreeMap<>();
         final Map<String, Long> errors = new TreeMap<>();
+        final Map<StreamScanner.Outcome, Long> streams = new java.util.EnumMap<>(StreamScanner.Outcome.class);
+        long ok;
+        long noContent;
+        long repeated;
+        long unique;
         long startedAt;
         long stoppedAt;
+        /** Streams started in the window and not ended yet (written on the event loop, read by the main thread). */
+        volatile int inFlight;
         private boolean recording;
         private boolean stopped;
+        private boolean finished;
+        private long uniqueSeq;
+        private final java.util.SplittableRandom random = new java.util.SplittableRandom();
         private HttpClient client;
         private RequestOptions options;
-        private Buffer body;
 
-        Lane(int clients, int poolSize) {
+        Lane(int index, int clients, int poolSize) {
+            this.index = index;
             this.clients = clients;
             this.poolSize = poolSize;
         }
@@ -156,7 +201,9 @@ public final class LoadGen {
                     .setMethod(HttpMethod.valueOf(args.method()))
                     .setHeaders(headers)
                     .setIdleTimeout(args.timeoutMs());
-            body = args.body() == null ? null : Buffer.buffer(args.body());
+            if (args.warmupMs() == 0) {
+                startRecording();
+            }
             for (int i = 0; i < clients; i++) {
                 new Worker().fire();
             }
@@ -166,8 +213,14 @@ public final class LoadGen {
         void startRecording() {
             latency.reset();
             ttfb.reset();
+            firstToken.reset();
             statuses.clear();
             errors.clear();
+            streams.clear();
+            ok = 0;
+            noContent = 0;
+            repeated = 0;
+            unique = 0;
             recording = true;
             startedAt = System.nanoTime();
         }
@@ -178,23 +231,59 @@ public final class LoadGen {
             stoppedAt = System.nanoTime();
         }
 
+        /** Stream mode, after the drain: what is still open never ended. */
+        void finish() {
+            if (inFlight > 0) {
+                streams.merge(StreamScanner.Outcome.HUNG, (long) inFlight, Long::sum);
+            }
+            finished = true;
+        }
+
+        Buffer nextBody() {
+            if (!prompts.varies()) {
+                return prompts.fixedBody();
+            }
+            boolean repeat = prompts.repeat(random);
+            if (recording) {
+                if (repeat) {
+                    repeated++;
+                } else {
+                    unique++;
+                }
+            }
+            return repeat ? prompts.pooled(random) : prompts.unique(index, ++uniqueSeq);
+        }
+
         /** One closed-loop client: at most one request in flight. */
         private final class Worker {
             private long sentAt;
             private long headersAt;
+            private long firstTokenAt;
             private int status;
+            /** Stream mode: this request started inside the window, so it is counted whenever it ends. */
+            private boolean counted;
+            private StreamScanner scanner;
 
             void fire() {
                 if (stopped) {
                     return;
                 }
                 sentAt = System.nanoTime();
+                headersAt = 0;
+                firstTokenAt = 0;
+                status = 0;
+                scanner = null;
+                counted = args.stream() && recording;
+                if (counted) {
+                    inFlight++;
+                }
+                Buffer payload = nextBody();
                 client.request(options)
-                      .compose(req -> body == null ? req.send() : req.send(body))
+                      .compose(req -> payload == null ? req.send() : req.send(payload))
                       .compose(this::onResponse)
                       .onComplete(ar -> {
                           if (ar.succeeded()) {
-                              completed(System.nanoTime());
+                              completed(System.nanoTime(), ar.result());
                               fire();
                           } else {
                               failed(ar.cause());
@@ -207,21 +296,82 @@ public final class LoadGen {
             private io.vertx.core.Future<Buffer> onResponse(HttpClientResponse response) {
                 headersAt = System.nanoTime();
                 status = response.statusCode();
-                return response.body();
+                if (!args.stream() || status != 200) {
+                    return response.body();
+                }
+                StreamScanner s = new StreamScanner();
+                scanner = s;
+                response.handler(buffer -> {
+                    if (s.feed(buffer)) {
+                        firstTokenAt = System.nanoTime();
+                    }
+                });
+                return response.end().map((Buffer) null);
             }
 
-            private void completed(long now) {
+            private void completed(long now, Buffer body) {
+                if (args.stream()) {
+                    if (!counted) {
+                        return;
+                    }
+                    inFlight--;
+                    if (finished) {
+                        return;
+                    }
+                    record(now);
+                    StreamScanner.Outcome outcome = status == 200 && scanner != null ? scanner.outcome(false)
+                            : StreamScanner.Outcome.FAILED_BEFORE_TOKEN;
+                    streams.merge(outcome, 1L, Long::sum);
+                    if (firstTokenAt > 0) {
+                        firstToken.recordValue(Math.min(HIGHEST_TRACKABLE_MICROS, (firstTokenAt - sentAt) / 1000));
+                    }
+                    return;
+                }
                 if (!recording) {
                     return;
                 }
+                record(now);
+                if (args.checkContent() && status == 200) {
+                    if (StreamScanner.jsonHasContent(body)) {
+                        ok++;
+                    } else {
+                        noContent++;
+                    }
+                }
+            }
+
+            private void record(long now) {
                 latency.recordValue(Math.min(HIGHEST_TRACKABLE_MICROS, (now - sentAt) / 1000));
                 ttfb.recordValue(Math.min(HIGHEST_TRACKABLE_MICROS, (headersAt - sentAt) / 1000));
                 statuses.merge(status, 1L, Long::sum);
             }
 
             private void failed(Throwable cause) {
+                String kind = errorKind(cause);
+                if (args.stream()) {
+                    if (!counted) {
+                        return;
+                    }
+                    inFlight--;
+                    if (finished) {
+                        return;
+                    }
+                    errors.merge(kind, 1L, Long::sum);
+                    boolean timedOut = kind.equals("timeout");
+                    StreamScanner.Outcome outcome;
+                    if (status == 200 && scanner != null) {
+                        outcome = scanner.outcome(timedOut);
+                        if (firstTokenAt > 0) {
+                            firstToken.recordValue(Math.min(HIGHEST_TRACKABLE_MICROS, (firstTokenAt - sentAt) / 1000));
+                        }
+                    } else {
+                        outcome = timedOut ? StreamScanner.Outcome.HUNG : StreamScanner.Outcome.FAILED_BEFORE_TOKEN;
+                    }
+                    streams.merge(outcome, 1L, Long::sum);
+                    return;
+                }
                 if (recording) {
-                    errors.merge(errorKind(cause), 1L, Long::sum);
+                    errors.merge(kind, 1L, Long::sum);
                 }
             }
         }

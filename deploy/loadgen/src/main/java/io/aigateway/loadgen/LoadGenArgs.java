@@ -23,10 +23,15 @@ import java.util.Map;
  * @param timeoutMs   per-request idle timeout
  * @param eventLoops  event loops (each with its own client and share of the clients)
  * @param json        machine-readable output
+ * @param checkContent a 200 counts as a success only with a non-empty {@code choices[0].message.content}
+ * @param stream      read answers as SSE streams and classify how each ended (sets {@code "stream": true})
+ * @param repeatFraction fraction (0..1) of requests that reuse a prompt from a fixed pool; the rest get unique ones
+ * @param promptPool  size of that pool
  */
 public record LoadGenArgs(URI url, String method, List<Map.Entry<String, String>> headers, byte[] body,
                           int concurrency, int connections, long durationMs, long warmupMs, long timeoutMs,
-                          int eventLoops, boolean json) {
+                          int eventLoops, boolean json, boolean checkContent, boolean stream, double repeatFraction,
+                          int promptPool) {
 
     public static final String USAGE = """
             usage: java -jar loadgen.jar --url URL [options]
@@ -40,7 +45,13 @@ public record LoadGenArgs(URI url, String method, List<Map.Entry<String, String>
               --warmup D             unrecorded warm-up before measuring (default 0s)
               --timeout D            per-request idle timeout (default 30s)
               --event-loops N        client event loops (default 1)
-              --json                 print one JSON object instead of text""";
+              --json                 print one JSON object instead of text
+              --check-content        a 200 is a success only with non-empty choices[0].message.content
+              --stream               SSE answers ("stream": true is set in a JSON body); counts clean streams,
+                                     error chunks after/before the first token, silent ends and hung streams
+              --repeat-fraction F    0..1: fraction of requests reusing a prompt from a fixed pool, the rest
+                                     get unique prompts (default 0: every prompt unique)
+              --prompt-pool N        size of that pool (default 8)""";
 
     /** Thrown for invalid command lines; the message is meant for the user. */
     public static final class UsageException extends Exception {
@@ -62,6 +73,10 @@ public record LoadGenArgs(URI url, String method, List<Map.Entry<String, String>
         long timeout = 30_000;
         int loops = 1;
         boolean json = false;
+        boolean checkContent = false;
+        boolean stream = false;
+        double repeatFraction = 0;
+        int promptPool = 8;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             int eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
@@ -69,6 +84,14 @@ public record LoadGenArgs(URI url, String method, List<Map.Entry<String, String>
             String inline = eq > 0 ? arg.substring(eq + 1) : null;
             if (name.equals("--json")) {
                 json = true;
+                continue;
+            }
+            if (name.equals("--check-content")) {
+                checkContent = true;
+                continue;
+            }
+            if (name.equals("--stream")) {
+                stream = true;
                 continue;
             }
             if (name.equals("--help") || name.equals("-h")) {
@@ -100,6 +123,8 @@ public record LoadGenArgs(URI url, String method, List<Map.Entry<String, String>
                 case "--warmup" -> warmup = durationMs(name, value);
                 case "--timeout" -> timeout = durationMs(name, value);
                 case "--event-loops" -> loops = positiveInt(name, value);
+                case "--repeat-fraction" -> repeatFraction = fraction(name, value);
+                case "--prompt-pool" -> promptPool = positiveInt(name, value);
                 default -> throw new UsageException("unknown option " + name);
             }
         }
@@ -142,7 +167,8 @@ public record LoadGenArgs(URI url, String method, List<Map.Entry<String, String>
             loops = concurrency;
         }
         return new LoadGenArgs(uri, method, List.copyOf(headers), body, concurrency,
-                connections != null ? connections : concurrency, duration, warmup, timeout, loops, json);
+                connections != null ? connections : concurrency, duration, warmup, timeout, loops, json, checkContent,
+                stream, repeatFraction, promptPool);
     }
 
     /** "20s", "500ms", "2m", "1.5s", "1h", or a bare number of seconds. */
@@ -174,6 +200,18 @@ public record LoadGenArgs(URI url, String method, List<Map.Entry<String, String>
             return Math.round(n * factor);
         } catch (NumberFormatException e) {
             throw new UsageException(name + " must be a duration like 20s, 500ms or 2m, got '" + value + "'");
+        }
+    }
+
+    private static double fraction(String name, String value) throws UsageException {
+        try {
+            double f = Double.parseDouble(value.trim());
+            if (!(f >= 0 && f <= 1)) {
+                throw new NumberFormatException();
+            }
+            return f;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a number from 0 to 1, got '" + value + "'");
         }
     }
 
