@@ -1,0 +1,309 @@
+package io.aigateway.routing.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The cache's Redis layout (prefix {@code P}, default {@code aigw:cache:v1:}):
+ * <ul>
+ * <li>{@code P<sha256>} — one entry (a {@link CachedAnswer} as JSON) with its TTL;</li>
+ * <li>{@code P idx:all} — sorted set of every entry key, scored by its expiry time (ms): key count, "all"
+ *     invalidation and lazy detection of expirations, without {@code KEYS}/{@code SCAN};</li>
+ * <li>{@code P idx:model:<model>}, {@code P idx:provider:<provider>} — sets of entry keys for invalidation by
+ *     model (the model served and the model or group requested) and by provider; {@code P meta:indexes} names them;</li>
+ * <li>{@code P meta:sizes} — bytes of each entry; {@code P meta:stats} — shared counters (hits, misses,
+ *     bypasses, coalesced, stores, expirations, invalidations, bytes).</li>
+ * </ul>
+ * Every write that touches more than one key is one Lua script (atomic). Every call is bounded by the
+ * request-path timeout and reports to the {@link RedisGate}; failures are the caller's to tolerate.
+ */
+public final class CacheStore {
+
+    static final String STORE = """
+            local old = tonumber(redis.call('HGET', KEYS[3], KEYS[1]) or '0')
+            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
+            redis.call('HSET', KEYS[3], KEYS[1], ARGV[4])
+            redis.call('HINCRBY', KEYS[4], 'bytes', tonumber(ARGV[4]) - old)
+            redis.call('HINCRBY', KEYS[4], 'stores', 1)
+            for i = 6, #KEYS do
+              redis.call('SADD', KEYS[i], KEYS[1])
+              redis.call('SADD', KEYS[5], KEYS[i])
+              if redis.call('TTL', KEYS[i]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+            end
+            return 1""";
+
+    /** Drops entries: KEYS = all, sizes, stats; ARGV[1] = counter to increment, ARGV[2..] = entry keys. */
+    static final String DROP = """
+            local freed, n = 0, 0
+            for i = 2, #ARGV do
+              local k = ARGV[i]
+              n = n + redis.call('DEL', k)
+              redis.call('ZREM', KEYS[1], k)
+              local s = redis.call('HGET', KEYS[2], k)
+              if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
+            end
+            if freed > 0 then redis.call('HINCRBY', KEYS[3], 'bytes', -freed) end
+            if n > 0 then redis.call('HINCRBY', KEYS[3], ARGV[1], n) end
+            return n""";
+
+    /** Pops a batch of an index set and drops those entries: KEYS = all, sizes, stats, index; ARGV = batch. Returns {popped, dropped}. */
+    static final String DROP_INDEX = """
+            local ks = redis.call('SPOP', KEYS[4], ARGV[1])
+            local freed, n = 0, 0
+            for _, k in ipairs(ks) do
+              n = n + redis.call('DEL', k)
+              redis.call('ZREM', KEYS[1], k)
+              local s = redis.call('HGET', KEYS[2], k)
+              if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
+            end
+            if freed > 0 then redis.call('HINCRBY', KEYS[3], 'bytes', -freed) end
+            if n > 0 then redis.call('HINCRBY', KEYS[3], 'invalidations', n) end
+            return {#ks, n}""";
+
+    /** A batch of "all": KEYS = all, sizes, stats, indexes; ARGV = batch. Returns {taken, dropped}; the last batch removes the index sets. */
+    static final String DROP_ALL = """
+            local ks = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+            local freed, n = 0, 0
+            for _, k in ipairs(ks) do
+              n = n + redis.call('DEL', k)
+              redis.call('ZREM', KEYS[1], k)
+              local s = redis.call('HGET', KEYS[2], k)
+              if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
+            end
+            if freed > 0 then redis.call('HINCRBY', KEYS[3], 'bytes', -freed) end
+            if n > 0 then redis.call('HINCRBY', KEYS[3], 'invalidations', n) end
+            if #ks < tonumber(ARGV[1]) then
+              for _, idx in ipairs(redis.call('SMEMBERS', KEYS[4])) do redis.call('DEL', idx) end
+              redis.call('DEL', KEYS[4])
+            end
+            return {#ks, n}""";
+
+    /** Sweeps index entries whose expiry passed: KEYS = all, sizes, stats; ARGV = now ms, batch. Returns expirations. */
+    static final String PRUNE = """
+            local ks = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            local freed, n = 0, 0
+            for _, k in ipairs(ks) do
+              if redis.call('EXISTS', k) == 0 then
+                n = n + 1
+                redis.call('ZREM', KEYS[1], k)
+                local s = redis.call('HGET', KEYS[2], k)
+                if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
+              end
+            end
+            if freed > 0 then redis.call('HINCRBY', KEYS[3], 'bytes', -freed) end
+            if n > 0 then redis.call('HINCRBY', KEYS[3], 'expirations', n) end
+            return n""";
+
+    /** MEMORY USAGE of a few random entries: KEYS = all; ARGV = sample size. Returns {sampled, bytes}. */
+    static final String SAMPLE = """
+            local ks = redis.call('ZRANDMEMBER', KEYS[1], tonumber(ARGV[1]))
+            local n, total = 0, 0
+            for _, k in ipairs(ks) do
+              local m = redis.call('MEMORY', 'USAGE', k)
+              if m then n = n + 1; total = total + m end
+            end
+            return {n, total}""";
+
+    static final String INCR = """
+            for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            return 1""";
+
+    private static final int BATCH = 500;
+
+    private final ReactiveRedisDataSource redis;
+    private final ObjectMapper mapper;
+    private final RedisGate gate;
+    private final Duration timeout;
+    private final String prefix;
+    private final String all;
+    private final String sizes;
+    private final String stats;
+    private final String indexes;
+
+    public CacheStore(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisGate gate, Duration timeout, String prefix) {
+        this.redis = redis;
+        this.mapper = mapper;
+        this.gate = gate;
+        this.timeout = timeout;
+        this.prefix = prefix;
+        this.all = prefix + "idx:all";
+        this.sizes = prefix + "meta:sizes";
+        this.stats = prefix + "meta:stats";
+        this.indexes = prefix + "meta:indexes";
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Redis key of an entry. */
+    public String entryKey(String hash) {
+        return prefix + hash;
+    }
+
+    public String modelIndex(String model) {
+        return prefix + "idx:model:" + model;
+    }
+
+    public String providerIndex(String provider) {
+        return prefix + "idx:provider:" + provider;
+    }
+
+    private Uni<Response> call(String command, String... args) {
+        return guard(redis.execute(command, args));
+    }
+
+    private <T> Uni<T> guard(Uni<T> u) {
+        return u.ifNoItem().after(timeout).fail()
+                .onItem().invoke(r -> gate.success())
+                .onFailure().invoke(gate::failure);
+    }
+
+    /** The entry, or null; fails when Redis fails. */
+    public Uni<CachedAnswer> get(String hash) {
+        return call("GET", entryKey(hash)).map(r -> {
+            if (r == null) {
+                return null;
+            }
+            try {
+                CachedAnswer a = mapper.readValue(r.toBytes(), CachedAnswer.class);
+                return a.v() == CachedAnswer.VERSION && a.body() != null ? a : null;
+            } catch (Exception e) {
+                return null; // unreadable entry: a miss (it is overwritten by the next store)
+            }
+        });
+    }
+
+    /** Serialises an answer (the bytes {@link #put} stores). */
+    public byte[] serialise(CachedAnswer a) {
+        try {
+            return mapper.writeValueAsBytes(a);
+        } catch (Exception e) {
+            throw new IllegalStateException("cache entry not serialisable", e);
+        }
+    }
+
+    /** Stores an entry and indexes it by each model and the provider. */
+    public Uni<Void> put(String hash, byte[] value, long ttlSeconds, Set<String> models, String provider) {
+        String key = entryKey(hash);
+        Set<String> idx = new LinkedHashSet<>();
+        for (String m : models) {
+            if (m != null) {
+                idx.add(modelIndex(m));
+            }
+        }
+        if (provider != null) {
+            idx.add(providerIndex(provider));
+        }
+        List<String> args = new ArrayList<>(16);
+        args.add(STORE);
+        args.add(Integer.toString(5 + idx.size()));
+        args.add(key);
+        args.add(all);
+        args.add(sizes);
+        args.add(stats);
+        args.add(indexes);
+        args.addAll(idx);
+        args.add(new String(value, StandardCharsets.UTF_8));
+        args.add(Long.toString(ttlSeconds));
+        args.add(Long.toString(System.currentTimeMillis() + ttlSeconds * 1000));
+        args.add(Integer.toString(value.length));
+        return call("EVAL", args.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    /** Drops one entry by its hash (or full key); the number of entries removed (0 or 1). */
+    public Uni<Long> invalidateKey(String hashOrKey) {
+        String key = hashOrKey.startsWith(prefix) ? hashOrKey : entryKey(hashOrKey);
+        return call("EVAL", DROP, "3", all, sizes, stats, "invalidations", key).map(CacheStore::asLong);
+    }
+
+    /** Drops every entry of an index set (model or provider), in batches. */
+    public Uni<Long> invalidateIndex(String indexKey) {
+        return dropIndexFrom(indexKey, 0);
+    }
+
+    private Uni<Long> dropIndexFrom(String indexKey, long soFar) {
+        return call("EVAL", DROP_INDEX, "4", all, sizes, stats, indexKey, Integer.toString(BATCH)).chain(r -> {
+            long popped = r.get(0).toLong();
+            long total = soFar + r.get(1).toLong();
+            return popped >= BATCH ? dropIndexFrom(indexKey, total) : Uni.createFrom().item(total);
+        });
+    }
+
+    /** Drops every entry (through the index of all keys) and the index sets. */
+    public Uni<Long> invalidateAll() {
+        return dropAllFrom(0);
+    }
+
+    private Uni<Long> dropAllFrom(long soFar) {
+        return call("EVAL", DROP_ALL, "4", all, sizes, stats, indexes, Integer.toString(BATCH)).chain(r -> {
+            long taken = r.get(0).toLong();
+            long total = soFar + r.get(1).toLong();
+            return taken >= BATCH ? dropAllFrom(total) : Uni.createFrom().item(total);
+        });
+    }
+
+    /** Counts and unindexes entries whose TTL ran out; the number found. */
+    public Uni<Long> prune() {
+        return call("EVAL", PRUNE, "3", all, sizes, stats, Long.toString(System.currentTimeMillis()),
+                Integer.toString(BATCH)).map(CacheStore::asLong);
+    }
+
+    /** Adds this instance's counts to the shared counters. */
+    public Uni<Void> addCounts(Map<String, Long> deltas) {
+        List<String> args = new ArrayList<>();
+        args.add(INCR);
+        args.add("1");
+        args.add(stats);
+        deltas.forEach((k, v) -> {
+            if (v != 0) {
+                args.add(k);
+                args.add(Long.toString(v));
+            }
+        });
+        if (args.size() == 3) {
+            return Uni.createFrom().voidItem();
+        }
+        return call("EVAL", args.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    /** Shared counters plus {@code keys} (entries indexed). */
+    public Uni<Map<String, Long>> shared() {
+        return guard(redis.hash(String.class).hgetall(stats)).chain(h -> call("ZCARD", all).map(card -> {
+            Map<String, Long> out = new HashMap<>();
+            if (h != null) {
+                h.forEach((f, v) -> {
+                    try {
+                        out.put(f, Long.parseLong(v));
+                    } catch (NumberFormatException ignored) {
+                        // foreign field
+                    }
+                });
+            }
+            out.put("keys", asLong(card));
+            return out;
+        }));
+    }
+
+    /** {sampled entries, their MEMORY USAGE in bytes}. */
+    public Uni<long[]> sampleMemory(int sample) {
+        return call("EVAL", SAMPLE, "1", all, Integer.toString(sample))
+                .map(r -> new long[] {r.get(0).toLong(), r.get(1).toLong()});
+    }
+
+    private static long asLong(Response r) {
+        return r == null ? 0 : r.toLong();
+    }
+}

@@ -1,0 +1,92 @@
+package io.aigateway.routing.cache;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps requests from waiting on a Redis that is down: after {@code threshold} consecutive failures the
+ * gate is closed for the back-off, during which {@link #available()} is false at no cost. When the
+ * back-off has passed, the next caller (a request or the scheduled stats sync) starts one background
+ * {@code PING}: success opens the gate again, failure starts another back-off. Requests never wait
+ * for the probe.
+ */
+public final class RedisGate {
+
+    private static final Logger LOG = Logger.getLogger(RedisGate.class);
+
+    private final ReactiveRedisDataSource redis;
+    private final int threshold;
+    private final long backoffNanos;
+    private final Duration timeout;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicLong closedUntil = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private final AtomicLong errors = new AtomicLong();
+    private final Runnable onError;
+
+    public RedisGate(ReactiveRedisDataSource redis, int threshold, Duration backoff, Duration timeout, Runnable onError) {
+        this.redis = redis;
+        this.threshold = Math.max(1, threshold);
+        this.backoffNanos = backoff.toNanos();
+        this.timeout = timeout;
+        this.onError = onError;
+    }
+
+    /** True when Redis may be used now. Never blocks. */
+    public boolean available() {
+        if (!closed.get()) {
+            return true;
+        }
+        if (System.nanoTime() - closedUntil.get() >= 0) {
+            probe();
+        }
+        return false;
+    }
+
+    public void success() {
+        consecutiveFailures.set(0);
+    }
+
+    public void failure(Throwable t) {
+        errors.incrementAndGet();
+        onError.run();
+        if (consecutiveFailures.incrementAndGet() >= threshold && closed.compareAndSet(false, true)) {
+            closedUntil.set(System.nanoTime() + backoffNanos);
+            LOG.warnf("cache: Redis failed %d times in a row (%s); serving uncached for %d ms", threshold,
+                    t.getClass().getSimpleName(), backoffNanos / 1_000_000);
+        }
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private void probe() {
+        if (!probing.compareAndSet(false, true)) {
+            return;
+        }
+        redis.execute("PING")
+                .ifNoItem().after(timeout).fail()
+                .subscribe().with(ok -> {
+                    consecutiveFailures.set(0);
+                    closed.set(false);
+                    probing.set(false);
+                    LOG.info("cache: Redis answers again; caching resumed");
+                }, t -> {
+                    errors.incrementAndGet();
+                    onError.run();
+                    closedUntil.set(System.nanoTime() + backoffNanos);
+                    probing.set(false);
+                });
+    }
+}
