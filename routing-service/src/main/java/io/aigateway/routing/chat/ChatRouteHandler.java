@@ -79,7 +79,7 @@ public class ChatRouteHandler {
 
     public ChatRouteHandler(Vertx vertx, ObjectMapper mapper, AdapterClient adapter, CatalogService catalog,
                             FallbackExecutor executor, UsagePublisher usage, RoutingMetrics metrics, RoutingConfig config,
-                            RoutingStats stats, ProviderBreakers breakers) {
+                            RoutingStats stats, ProviderBreakers breakers, PreferenceSource preferences) {
         this.vertx = vertx;
         this.mapper = mapper;
         this.adapter = adapter;
@@ -94,8 +94,8 @@ public class ChatRouteHandler {
             throw new IllegalStateException("aigw.routing.default-policy: unknown policy '" + config.defaultPolicy() + "'");
         }
         this.defaultPolicyName = defaultPolicy.wireName();
-        // user preferences: no store yet, so user-preference keeps the configured order (PreferenceSource seam)
-        this.router = new ModelRouter(stats.latency(), stats.roundRobin(), breakers, PreferenceSource.NONE,
+        // user preferences: preferences/PreferenceService (Redis mirror + local cache; PostgreSQL only on a miss)
+        this.router = new ModelRouter(stats.latency(), stats.roundRobin(), breakers, preferences,
                 config.noCandidateRetryAfterSeconds());
     }
 
@@ -162,19 +162,10 @@ public class ChatRouteHandler {
                 throw ApiError.noCandidate("The provider catalog is not loaded yet.", config.noCandidateRetryAfterSeconds()).exception();
             }
             RequestProfile profile = RequestProfile.of(request, config.defaultMaxTokens());
-            ModelRouter.Route route = router.route(resolver.resolve(request.model(), cat), profile, policy,
-                    caller.userId(), context);
-            metrics.decision(policy.wireName());
-            rc.resolution(route.resolution());
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("route decision: model=%s policy=%s candidates=%s reason=%s", request.model(),
-                        policy.wireName(), route.resolution().candidates(), route.resolution().reason());
-            }
-            if (rc.stream()) {
-                stream(ctx, rc);
-            } else {
-                json(ctx, rc);
-            }
+            RouteContext routed = rc;
+            // user-preference loads the caller's preferences asynchronously; the other policies route synchronously
+            router.routeAsync(resolver.resolve(request.model(), cat), profile, policy, caller.userId(), context)
+                    .subscribe().with(route -> dispatch(ctx, routed, route), t -> failure(ctx.response(), routed, t));
         } catch (ApiException e) {
             if (rc == null) {
                 rc = new RouteContext(caller, context == null ? AigwHeaders.DEFAULT_CONTEXT : context,
@@ -186,6 +177,27 @@ public class ChatRouteHandler {
             if (rc == null) {
                 rc = new RouteContext(caller, AigwHeaders.DEFAULT_CONTEXT, defaultPolicyName, null, start);
             }
+            fail(ctx.response(), rc, ApiError.internal("Internal error."));
+        }
+    }
+
+    private void dispatch(RoutingContext ctx, RouteContext rc, ModelRouter.Route route) {
+        try {
+            metrics.decision(route.policy().wireName());
+            rc.resolution(route.resolution());
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("route decision: model=%s policy=%s candidates=%s reason=%s", rc.requestedModel(),
+                        route.policy().wireName(), route.resolution().candidates(), route.resolution().reason());
+            }
+            if (rc.stream()) {
+                stream(ctx, rc);
+            } else {
+                json(ctx, rc);
+            }
+        } catch (ApiException e) {
+            fail(ctx.response(), rc, e.error());
+        } catch (RuntimeException e) {
+            LOG.errorf("routing failed unexpectedly: %s", e.toString());
             fail(ctx.response(), rc, ApiError.internal("Internal error."));
         }
     }

@@ -2,7 +2,9 @@ package io.aigateway.routing.route;
 
 import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.contracts.internal.RoutePolicy;
+import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
@@ -19,7 +21,10 @@ import java.util.List;
  * <li>{@code quality}: catalog quality score, highest first</li>
  * <li>{@code latency}: recent-weighted latency, fastest first; unmeasured candidates first (so they get measured)</li>
  * <li>{@code round-robin}: the configured order rotated by a shared position</li>
- * <li>{@code user-preference}: the caller's preferred candidate first, else the configured order</li>
+ * <li>{@code user-preference}: the caller's preferred candidate for the request's context first, then their
+ * {@code default} context's, then the rest in the configured order (a preferred candidate that was filtered out or
+ * whose circuit is open is simply not there: the others serve). Preferences come from {@link PreferenceSource},
+ * loaded asynchronously by {@link #routeAsync}; the other policies never wait for anything.</li>
  * </ul>
  * Sorting is stable: ties keep the configured order.
  */
@@ -27,8 +32,11 @@ public final class ModelRouter {
 
     private static final Logger LOG = Logger.getLogger(ModelRouter.class);
 
-    /** The ordered candidates and the route reason ({@code <resolution reason>,policy:<name>}). */
-    public record Route(Resolution resolution, RoutePolicy policy) {
+    /**
+     * The ordered candidates and the route reason ({@code <resolution reason>,policy:<name>}); {@code preferenceContext}
+     * is the context whose stored preference put the first candidate first (null when no preference decided).
+     */
+    public record Route(Resolution resolution, RoutePolicy policy, String preferenceContext) {
     }
 
     private final LatencyView latency;
@@ -47,10 +55,37 @@ public final class ModelRouter {
     }
 
     /**
+     * Routes a request: for {@code user-preference} with a known caller, after loading the caller's preferences
+     * (asynchronously, from {@link PreferenceSource}); for every other policy synchronously at subscription.
+     * A preference that decided the route is reported to {@link PreferenceSource#used}.
+     * Fails with the {@link io.aigateway.contracts.error.ApiException} of {@link #route}.
+     */
+    public Uni<Route> routeAsync(Resolution resolution, RequestProfile profile, RoutePolicy policy, String userId,
+                                 String context) {
+        if (policy != RoutePolicy.USER_PREFERENCE || userId == null || userId.isEmpty()) {
+            return Uni.createFrom().item(() -> route(resolution, profile, policy, userId, context, UserPreferences.NONE));
+        }
+        return preferences.load(userId).map(p -> {
+            Route r = route(resolution, profile, policy, userId, context, p);
+            if (r.preferenceContext() != null) {
+                preferences.used(userId, r.preferenceContext());
+            }
+            return r;
+        });
+    }
+
+    /** {@link #route(Resolution, RequestProfile, RoutePolicy, String, String, UserPreferences)} without stored preferences. */
+    public Route route(Resolution resolution, RequestProfile profile, RoutePolicy policy, String userId, String context) {
+        return route(resolution, profile, policy, userId, context, UserPreferences.NONE);
+    }
+
+    /**
+     * @param prefs the caller's preferences (used by {@code user-preference} only)
      * @throws io.aigateway.contracts.error.ApiException 400 when no candidate can serve the request (the
      *                                                   message says why), 503 when every capable one has an open circuit
      */
-    public Route route(Resolution resolution, RequestProfile profile, RoutePolicy policy, String userId, String context) {
+    public Route route(Resolution resolution, RequestProfile profile, RoutePolicy policy, String userId, String context,
+                       UserPreferences prefs) {
         List<Candidate> in = resolution.candidates();
         List<Candidate> capable = new ArrayList<>(in.size());
         StringBuilder why = null;
@@ -76,9 +111,49 @@ public final class ModelRouter {
             throw ApiError.noCandidate("Every provider for model '" + resolution.requestedModel()
                     + "' is failing (circuit open); try again shortly.", noCandidateRetryAfterSeconds).exception();
         }
-        List<Candidate> ordered = order(resolution, permitted, profile, policy, userId, context);
+        List<Candidate> ordered;
+        String preferenceContext = null;
+        if (policy == RoutePolicy.USER_PREFERENCE) {
+            ordered = new ArrayList<>(permitted);
+            preferenceContext = byPreference(ordered, prefs, context);
+        } else {
+            ordered = order(resolution, permitted, profile, policy);
+        }
         return new Route(new Resolution(resolution.requestedModel(), ordered,
-                resolution.reason() + ",policy:" + policy.wireName()), policy);
+                resolution.reason() + ",policy:" + policy.wireName()), policy, preferenceContext);
+    }
+
+    /**
+     * Moves the preferred candidates of {@code context}, then of {@code default}, to the front of {@code list} (in
+     * place). @return the context whose preference is now first, or null when neither preferred candidate is present
+     */
+    static String byPreference(List<Candidate> list, UserPreferences prefs, String context) {
+        if (prefs == null || prefs.isEmpty()) {
+            return null;
+        }
+        String forContext = prefs.forContext(context);
+        String forDefault = AigwHeaders.DEFAULT_CONTEXT.equals(context) ? null : prefs.forContext(AigwHeaders.DEFAULT_CONTEXT);
+        String first = null;
+        if (moveTo(list, forDefault, 0)) {
+            first = AigwHeaders.DEFAULT_CONTEXT;
+        }
+        if (moveTo(list, forContext, 0)) {
+            first = context;
+        }
+        return first;
+    }
+
+    private static boolean moveTo(List<Candidate> list, String key, int index) {
+        if (key == null) {
+            return false;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).key().equals(key)) {
+                list.add(index, list.remove(i));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why {@code c} cannot serve the request, or null when it can. Unknown capabilities do not exclude. */
@@ -107,7 +182,7 @@ public final class ModelRouter {
     }
 
     private List<Candidate> order(Resolution resolution, List<Candidate> list, RequestProfile profile,
-                                  RoutePolicy policy, String userId, String context) {
+                                  RoutePolicy policy) {
         if (list.size() < 2) {
             return list;
         }
@@ -152,20 +227,6 @@ public final class ModelRouter {
                     out.add(list.get((start + i) % n));
                 }
                 return out;
-            }
-            case USER_PREFERENCE -> {
-                String preferred = userId == null ? null : preferences.preferred(userId, context);
-                if (preferred == null) {
-                    return list;
-                }
-                for (int i = 0; i < list.size(); i++) {
-                    if (list.get(i).key().equals(preferred)) {
-                        List<Candidate> out = new ArrayList<>(list);
-                        out.add(0, out.remove(i));
-                        return out;
-                    }
-                }
-                return list;
             }
             default -> {
                 return list;

@@ -1,15 +1,21 @@
 package io.aigateway.routing.route;
 
+import io.smallrye.mutiny.Uni;
+
 /**
- * The seam for stored user preferences (issue 4, item 7): the caller's preferred {@code provider/model}
- * for a context, else their {@code default} context. Until the preference store exists the router uses
- * {@link #NONE}, so {@code user-preference} behaves like the configured order.
+ * The seam for stored user preferences (issue 4, item 7), used by {@code user-preference} routing only. A load
+ * never blocks and never fails: a source that cannot reach its store answers the last known preferences or
+ * {@link UserPreferences#NONE} (then {@code user-preference} keeps the configured order).
  */
 @FunctionalInterface
 public interface PreferenceSource {
 
-    PreferenceSource NONE = (userId, context) -> null;
+    PreferenceSource NONE = userId -> Uni.createFrom().item(UserPreferences.NONE);
 
-    /** @return the preferred candidate key {@code provider/model}, or null when the caller has none */
-    String preferred(String userId, String context);
+    /** The caller's preferences ({@code context → provider/model}); emitted on the caller's Vert.x context. */
+    Uni<UserPreferences> load(String userId);
+
+    /** Called when the preference of {@code context} decided a route (for usage counts; must not block). */
+    default void used(String userId, String context) {
+    }
 }

@@ -6,9 +6,11 @@ import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.error.ApiException;
 import io.aigateway.contracts.internal.RoutePolicy;
 import io.aigateway.contracts.openai.ChatCompletionRequest;
+import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +53,7 @@ class ModelRouterTest {
 
     ModelRouter router() {
         return new ModelRouter(k -> latencies.getOrDefault(k, -1.0), key -> rr.getAndIncrement(),
-                p -> !open.contains(p), (u, ctx) -> prefs.preferred(u, ctx), 5);
+                p -> !open.contains(p), prefs, 5);
     }
 
     static List<String> keys(ModelRouter.Route r) {
@@ -128,12 +131,49 @@ class ModelRouterTest {
         }
     }
 
+    ModelRouter.Route prefRoute(String user, String context) throws Exception {
+        return router().routeAsync(GROUP, simple(), RoutePolicy.USER_PREFERENCE, user, context).await().indefinitely();
+    }
+
     @Test
-    void userPreferenceWithoutStoreKeepsConfiguredOrderAndUsesThePreferenceWhenGiven() throws Exception {
-        assertEquals(List.of("c/premium", "a/cheap", "b/mid"), keys(router().route(GROUP, simple(), RoutePolicy.USER_PREFERENCE, "u", "writing")));
-        prefs = (u, ctx) -> "u".equals(u) && "writing".equals(ctx) ? "b/mid" : null;
-        assertEquals(List.of("b/mid", "c/premium", "a/cheap"), keys(router().route(GROUP, simple(), RoutePolicy.USER_PREFERENCE, "u", "writing")));
-        assertEquals(List.of("c/premium", "a/cheap", "b/mid"), keys(router().route(GROUP, simple(), RoutePolicy.USER_PREFERENCE, "u", "coding")));
+    void userPreferenceOrdersContextThenDefaultThenConfiguredOrder() throws Exception {
+        assertEquals(List.of("c/premium", "a/cheap", "b/mid"), keys(prefRoute("u", "writing")));
+        List<String> loads = new ArrayList<>();
+        List<String> used = new ArrayList<>();
+        prefs = new PreferenceSource() {
+            @Override
+            public Uni<UserPreferences> load(String userId) {
+                loads.add(userId);
+                return Uni.createFrom().item("u".equals(userId)
+                        ? new UserPreferences(Map.of("writing", "b/mid", "default", "a/cheap")) : UserPreferences.NONE);
+            }
+
+            @Override
+            public void used(String userId, String context) {
+                used.add(userId + ":" + context);
+            }
+        };
+        ModelRouter.Route writing = prefRoute("u", "writing");
+        assertEquals(List.of("b/mid", "a/cheap", "c/premium"), keys(writing));
+        assertEquals("writing", writing.preferenceContext());
+        assertEquals(List.of("a/cheap", "c/premium", "b/mid"), keys(prefRoute("u", "coding")));
+        assertEquals(List.of("a/cheap", "c/premium", "b/mid"), keys(prefRoute("u", "default")));
+        assertEquals(List.of("c/premium", "a/cheap", "b/mid"), keys(prefRoute("other", "writing")));
+        assertEquals(List.of("u:writing", "u:default", "u:default"), used);
+        // the preferred provider's circuit is open: the default preference serves first
+        open = Set.of("b");
+        assertEquals(List.of("a/cheap", "c/premium"), keys(prefRoute("u", "writing")));
+        assertEquals("u:default", used.get(used.size() - 1));
+        // a preference outside the requested model's candidates changes nothing
+        Resolution pinned = new Resolution("c/premium", List.of(PREMIUM), "pinned");
+        ModelRouter.Route r = router().routeAsync(pinned, simple(), RoutePolicy.USER_PREFERENCE, "u", "writing").await().indefinitely();
+        assertEquals(List.of("c/premium"), keys(r));
+        assertNull(r.preferenceContext());
+        // other policies never load preferences; no caller → no load either
+        int before = loads.size();
+        router().routeAsync(GROUP, simple(), RoutePolicy.COST, "u", "writing").await().indefinitely();
+        prefRoute(null, "writing");
+        assertEquals(before, loads.size());
     }
 
     @Test
