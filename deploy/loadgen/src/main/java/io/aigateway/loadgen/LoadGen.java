@@ -44,9 +44,16 @@ public final class LoadGen {
 
     private final LoadGenArgs args;
     private final Prompts prompts;
+    private final Runnable onMeasuring;
 
     public LoadGen(LoadGenArgs args) {
+        this(args, () -> { });
+    }
+
+    /** @param onMeasuring called (on the calling thread) when the measured window starts */
+    public LoadGen(LoadGenArgs args, Runnable onMeasuring) {
         this.args = args;
+        this.onMeasuring = onMeasuring;
         this.prompts = Prompts.of(args.body(), args.stream(), args.repeatFraction(), args.promptPool(),
                 Long.toHexString(new java.util.SplittableRandom().nextLong() & 0xffffffffL));
     }
@@ -75,6 +82,7 @@ public final class LoadGen {
                 Thread.sleep(args.warmupMs());
                 onAllLanes(lanes, Lane::startRecording);
             }
+            onMeasuring.run();
             Thread.sleep(args.durationMs());
             onAllLanes(lanes, Lane::stopRecording);
             if (args.stream()) {

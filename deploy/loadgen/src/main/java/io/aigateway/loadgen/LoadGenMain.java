@@ -25,7 +25,9 @@ public final class LoadGenMain {
             System.exit(2);
             return;
         }
-        LoadGenResult result = new LoadGen(args).run();
+        // A marker on stderr for scripts that act during the run (deploy/bin/chaos kills a provider at a point of it).
+        LoadGenResult result = new LoadGen(args, () -> System.err.println("loadgen: measuring for "
+                + args.durationMs() + " ms")).run();
         System.out.print(args.json() ? result.toJson().encode() + "\n" : result.toText());
         System.out.flush();
         System.exit(result.responses() > 0 ? 0 : 1);
