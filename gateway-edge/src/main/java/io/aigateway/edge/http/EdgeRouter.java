@@ -4,6 +4,7 @@ import io.aigateway.contracts.error.ApiError;
 import io.aigateway.edge.chat.ChatCompletionsHandler;
 import io.aigateway.edge.config.EdgeConfig;
 import io.aigateway.edge.models.ModelsHandler;
+import io.aigateway.edge.preferences.PreferencesHandler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,15 +22,17 @@ public class EdgeRouter {
     private final ModelsHandler models;
     private final ErrorResponder errors;
     private final PublicRequests publicRequests;
+    private final PreferencesHandler preferences;
     private final long maxBodyBytes;
 
     public EdgeRouter(ChatCompletionsHandler chat, ModelsHandler models, ErrorResponder errors,
-                      PublicRequests publicRequests, EdgeConfig config) {
+                      PublicRequests publicRequests, PreferencesHandler preferences, EdgeConfig config) {
         this.maxBodyBytes = config.maxBodyBytes();
         this.chat = chat;
         this.models = models;
         this.errors = errors;
         this.publicRequests = publicRequests;
+        this.preferences = preferences;
     }
 
     void register(@Observes Router router) {
@@ -39,6 +42,7 @@ public class EdgeRouter {
         router.route("/v1/models").handler(rc -> methodNotAllowed(rc, "GET"));
         router.route("/v1/*").handler(this::notFound);
         router.route("/v1/*").failureHandler(this::failure);
+        preferences.register(router);
     }
 
     /** Anything that escaped a handler still answers in the envelope, never with a stack trace. */
