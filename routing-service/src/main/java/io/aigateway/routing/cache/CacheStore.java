@@ -30,8 +30,13 @@ import java.util.Set;
  */
 public final class CacheStore {
 
+    /** KEYS = entry, all, sizes, stats, indexes, index sets…; ARGV = value, ttl s, expiry ms, bytes, now ms. An expired entry stored again counts as an expiration. */
     static final String STORE = """
             local old = tonumber(redis.call('HGET', KEYS[3], KEYS[1]) or '0')
+            local sc = redis.call('ZSCORE', KEYS[2], KEYS[1])
+            if sc and tonumber(sc) <= tonumber(ARGV[5]) and redis.call('EXISTS', KEYS[1]) == 0 then
+              redis.call('HINCRBY', KEYS[4], 'expirations', 1)
+            end
             redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
             redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
             redis.call('HSET', KEYS[3], KEYS[1], ARGV[4])
@@ -220,6 +225,7 @@ public final class CacheStore {
         args.add(Long.toString(ttlSeconds));
         args.add(Long.toString(System.currentTimeMillis() + ttlSeconds * 1000));
         args.add(Integer.toString(value.length));
+        args.add(Long.toString(System.currentTimeMillis()));
         return call("EVAL", args.toArray(String[]::new)).replaceWithVoid();
     }
 

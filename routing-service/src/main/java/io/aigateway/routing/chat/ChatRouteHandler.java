@@ -28,6 +28,7 @@ import io.aigateway.routing.route.PreferenceSource;
 import io.aigateway.routing.route.RequestProfile;
 import io.aigateway.routing.stats.RoutingStats;
 import io.aigateway.routing.breaker.ProviderBreakers;
+import io.aigateway.routing.cache.CacheTicket;
 import io.aigateway.routing.usage.UsagePublisher;
 import io.aigateway.routing.web.ErrorResponses;
 import io.aigateway.routing.web.RequestIds;
@@ -153,6 +154,7 @@ public class ChatRouteHandler {
             }
             ChatCompletionRequest request = parse(ctx.body().buffer());
             rc = new RouteContext(caller, context, policy.wireName(), request, start);
+            rc.cacheTicket(ctx.get(CacheTicket.CONTEXT_KEY));
             ApiError invalid = request.validate();
             if (invalid != null) {
                 throw invalid.exception();
@@ -252,6 +254,7 @@ public class ChatRouteHandler {
         }
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         response.setStatusCode(200).end(r.body());
+        CacheTicket.onJson(rc.cacheTicket(), r.body());
         Usage u = usageOf(r.body());
         finish(rc, UsageEvent.Outcome.SUCCESS, null, u == null ? null : u.promptTokens(),
                 u == null ? null : u.completionTokens(), "true".equalsIgnoreCase(r.usageEstimated()), decimal(r.costUsd()));
@@ -349,6 +352,7 @@ public class ChatRouteHandler {
 
         @Override
         public boolean chunk(String data) {
+            CacheTicket.onChunk(rc.cacheTicket(), data);
             if (response.closed()) {
                 return false;
             }
@@ -438,6 +442,8 @@ public class ChatRouteHandler {
             return;
         }
         Candidate served = rc.served();
+        CacheTicket.onFinish(rc.cacheTicket(), served == null ? null : served.providerId(),
+                served == null ? null : served.modelId(), outcome, prompt, completion, estimated, cost);
         List<AttemptRecord> attempts = rc.attempts();
         Candidate reported = served != null ? served
                 : attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).candidate();

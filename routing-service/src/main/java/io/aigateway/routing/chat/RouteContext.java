@@ -26,6 +26,7 @@ public final class RouteContext {
     private Resolution resolution;
     private int servedIndex = -1;
     private boolean finished;
+    private io.aigateway.routing.cache.CacheTicket cacheTicket;
 
     public RouteContext(CallerHeaders caller, String context, String policy, ChatCompletionRequest request,
                         long startNanos) {
@@ -122,6 +123,15 @@ public final class RouteContext {
     public String routeReason() {
         String base = resolution == null ? "none" : resolution.reason();
         return servedIndex > 0 ? base + ",fallback" : base;
+    }
+
+    /** The response cache's ticket for this request (null when the cache is not involved). */
+    public io.aigateway.routing.cache.CacheTicket cacheTicket() {
+        return cacheTicket;
+    }
+
+    public void cacheTicket(io.aigateway.routing.cache.CacheTicket ticket) {
+        this.cacheTicket = ticket;
     }
 
     /** Marks the request finished; true only the first time (one usage event per request). */

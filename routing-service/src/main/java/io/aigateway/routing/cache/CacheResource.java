@@ -1,0 +1,161 @@
+package io.aigateway.routing.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aigateway.contracts.error.ApiError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Cache administration (internal token; admin-service exposes it later):
+ * {@code GET /internal/v1/cache/stats}, {@code POST /internal/v1/cache/invalidate} with exactly one of
+ * {@code {"key"}} (the hex key of {@code x-aigw-cache-key}), {@code {"model"}}, {@code {"provider"}},
+ * {@code {"all":true}}, and {@code POST /internal/v1/cache/warm}.
+ */
+@Path("/internal/v1/cache")
+@Produces(MediaType.APPLICATION_JSON)
+public class CacheResource {
+
+    public record InvalidateRequest(String key, String model, String provider, Boolean all) {
+    }
+
+    public record Invalidated(String by, String value, long removed) {
+    }
+
+    private final ResponseCache cache;
+    private final CacheWarmer warmer;
+
+    public CacheResource(ResponseCache cache, CacheWarmer warmer) {
+        this.cache = cache;
+        this.warmer = warmer;
+    }
+
+    @GET
+    @Path("/stats")
+    public Uni<Map<String, Object>> stats() {
+        CacheMetrics m = cache.metrics();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", cache.config().enabled());
+        out.put("scope", cache.userScope() ? "user" : "global");
+        boolean up = cache.gate().available();
+        out.put("redis", up ? "UP" : "DOWN");
+        out.put("redisErrors", cache.gate().errors());
+        Map<String, Object> instance = new LinkedHashMap<>();
+        instance.put("hits", m.hitCount.get());
+        instance.put("misses", m.missCount.get());
+        instance.put("bypasses", m.bypassCount.get());
+        instance.put("coalesced", m.coalescedCount.get());
+        instance.put("stores", m.storeCount.get());
+        instance.put("storeSkipped", m.skippedCount.get());
+        instance.put("hitRate", m.hitRate());
+        instance.put("inFlight", cache.inFlight());
+        out.put("instance", instance);
+        if (!up || !cache.config().enabled()) {
+            return Uni.createFrom().item(out);
+        }
+        CacheStore store = cache.store();
+        Map<String, Long> pending = m.drainPending();
+        return store.addCounts(pending)
+                .onFailure().invoke(t -> m.restorePending(pending))
+                .chain(store::prune)
+                .chain(store::shared)
+                .chain(shared -> store.sampleMemory(5).map(sample -> {
+                    long hits = shared.getOrDefault("hits", 0L);
+                    long lookups = hits + shared.getOrDefault("misses", 0L) + shared.getOrDefault("coalesced", 0L);
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    for (String k : new String[] {"hits", "misses", "bypasses", "coalesced", "stores", "expirations",
+                            "invalidations", "keys", "bytes"}) {
+                        s.put(k, shared.getOrDefault(k, 0L));
+                    }
+                    s.put("hitRate", lookups == 0 ? 0.0 : (double) hits / lookups);
+                    out.put("shared", s);
+                    long keys = shared.getOrDefault("keys", 0L);
+                    Map<String, Object> mem = new LinkedHashMap<>();
+                    mem.put("valueBytes", shared.getOrDefault("bytes", 0L));
+                    mem.put("sampledKeys", sample[0]);
+                    mem.put("sampledBytes", sample[1]);
+                    mem.put("estimatedBytes", sample[0] == 0 ? 0 : sample[1] * keys / sample[0]);
+                    out.put("memory", mem);
+                    m.sharedEntries.set(keys);
+                    m.sharedBytes.set(shared.getOrDefault("bytes", 0L));
+                    m.sharedExpirations.set(shared.getOrDefault("expirations", 0L));
+                    return out;
+                }))
+                .onFailure().recoverWithItem(t -> {
+                    out.put("redis", "DOWN");
+                    return out;
+                });
+    }
+
+    @POST
+    @Path("/invalidate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Invalidated> invalidate(InvalidateRequest r) {
+        if (r == null) {
+            throw ApiError.badRequest("Expected exactly one of key, model, provider, all.", null).exception();
+        }
+        int n = (blank(r.key()) ? 0 : 1) + (blank(r.model()) ? 0 : 1) + (blank(r.provider()) ? 0 : 1)
+                + (Boolean.TRUE.equals(r.all()) ? 1 : 0);
+        if (n != 1) {
+            throw ApiError.badRequest("Expected exactly one of key, model, provider, all.", null).exception();
+        }
+        if (!cache.gate().available()) {
+            throw unavailable();
+        }
+        CacheStore store = cache.store();
+        Uni<Long> removed;
+        String by;
+        String value;
+        if (!blank(r.key())) {
+            by = "key";
+            value = r.key().trim();
+            if (!value.matches("[0-9a-f]{64}")) {
+                throw ApiError.badRequest("'key' must be the 64-hex cache key (x-aigw-cache-key).", "key").exception();
+            }
+            removed = store.invalidateKey(value);
+        } else if (!blank(r.model())) {
+            by = "model";
+            value = r.model().trim();
+            removed = store.invalidateIndex(store.modelIndex(value));
+        } else if (!blank(r.provider())) {
+            by = "provider";
+            value = r.provider().trim();
+            removed = store.invalidateIndex(store.providerIndex(value));
+        } else {
+            by = "all";
+            value = null;
+            removed = store.invalidateAll();
+        }
+        return removed.map(c -> new Invalidated(by, value, c))
+                .onFailure(t -> !(t instanceof io.aigateway.contracts.error.ApiException))
+                .transform(t -> unavailable());
+    }
+
+    @POST
+    @Path("/warm")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<CacheWarmer.Report> warm(JsonNode body, @Context HttpServerRequest request) {
+        if (!cache.config().enabled()) {
+            throw new ApiError(409, "invalid_request_error", "cache_disabled", null, "The cache is disabled.", null).exception();
+        }
+        return warmer.warm(body, request.localAddress().port());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static io.aigateway.contracts.error.ApiException unavailable() {
+        return new ApiError(503, "api_error", "cache_unavailable", null, "The cache store (Redis) is unavailable.", null)
+                .withHeader("retry-after", "5").exception();
+    }
+}

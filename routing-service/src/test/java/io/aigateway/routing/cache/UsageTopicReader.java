@@ -1,0 +1,66 @@
+package io.aigateway.routing.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aigateway.contracts.internal.Json;
+import io.aigateway.contracts.usage.Topics;
+import io.aigateway.contracts.usage.UsageEvent;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/** Reads the real {@code ai.usage.v1} topic of the test broker, with a group of its own. */
+final class UsageTopicReader implements AutoCloseable {
+
+    record Found(String key, UsageEvent event) {
+    }
+
+    private final KafkaConsumer<String, String> consumer;
+    private final ObjectMapper mapper = Json.newMapper();
+    private final Map<String, Found> byRequestId = new HashMap<>();
+
+    UsageTopicReader() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("aigw.test.kafka", "127.0.0.1:19092"));
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "routing-cache-test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(Topics.USAGE));
+    }
+
+    Found await(String requestId, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            Found f = byRequestId.get(requestId);
+            if (f != null) {
+                return f;
+            }
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                UsageEvent e;
+                try {
+                    e = mapper.readValue(r.value(), UsageEvent.class);
+                } catch (Exception notOurs) {
+                    continue; // other producers' test records on the shared broker
+                }
+                if (e.requestId() != null) {
+                    byRequestId.put(e.requestId(), new Found(r.key(), e));
+                }
+            }
+        }
+        throw new AssertionError("no usage event for request " + requestId + " on " + Topics.USAGE);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
