@@ -57,6 +57,8 @@ public class ChatCompletionsTest {
                         .withHeader("x-aigw-route-reason", "cheapest")
                         .withHeader("x-aigw-upstream-ms", "0")
                         .withHeader("x-aigw-cost-usd", "0.001")
+                        .withHeader("x-aigw-cache", "HIT")
+                        .withHeader("age", "12")
                         .withHeader("x-internal-secret", "nope")
                         .withBody(COMPLETION)));
     }
@@ -92,6 +94,8 @@ public class ChatCompletionsTest {
                 .header("x-aigw-policy", "cost")
                 .header("x-aigw-attempts", "1")
                 .header("x-aigw-route-reason", "cheapest")
+                .header("x-aigw-cache", "HIT")
+                .header("age", "12")
                 .header("x-aigw-overhead-ms", Matchers.matchesPattern("\\d+"));
         assertEquals(COMPLETION, r.asString());
         assertNull(r.getHeader("x-aigw-upstream-ms"));
