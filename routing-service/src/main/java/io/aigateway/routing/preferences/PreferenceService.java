@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.catalog.ProviderInfo;
 import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.error.ApiException;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.routing.breaker.ProviderBreakers;
 import io.aigateway.routing.catalog.Catalog;
@@ -191,13 +192,20 @@ public class PreferenceService implements PreferenceSource {
         }
         return repository.addUsage(batch)
                 .invoke(n -> {
+                    if (lastFlushError != null) {
+                        LOG.infof("preference usage counts written again (%d counters)", batch.size());
+                    }
                     lastFlushError = null;
                     LOG.debugf("preference usage flushed: %d counters, %d preferences updated", batch.size(), n);
                 })
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(t -> {
+                    if (lastFlushError == null) {
+                        LOG.warnf("preference usage counts not written (%s); kept for the next flush", t.toString());
+                    } else {
+                        LOG.debugf("preference usage counts still not written (%s)", t.toString());
+                    }
                     lastFlushError = t.getClass().getSimpleName();
-                    LOG.warnf("preference usage counts not written (%s); kept for the next flush", t.toString());
                     for (PreferenceRepository.UsageDelta d : batch) {
                         pending.merge(new UsageKey(d.userId(), d.context()), counter(d), (a, b) -> {
                             a.count += b.count;
@@ -243,7 +251,7 @@ public class PreferenceService implements PreferenceSource {
     public Uni<List<View>> list(String userId) {
         checkUser(userId);
         Catalog cat = catalog.current();
-        return repository.find(userId).map(s -> {
+        return unavailableIfFailed(repository.find(userId)).map(s -> {
             List<View> out = new ArrayList<>(s.preferences().size());
             for (Preference p : s.preferences()) {
                 out.add(view(p, cat, null));
@@ -287,7 +295,7 @@ public class PreferenceService implements PreferenceSource {
                     + "): requests are served by other candidates until it recovers.";
         }
         String w = warning;
-        return repository.upsert(userId, context, provider, model, config.maxPerUser())
+        return unavailableIfFailed(repository.upsert(userId, context, provider, model, config.maxPerUser()))
                 .call(s -> publish(userId, s))
                 .map(s -> {
                     for (Preference stored : s.preferences()) {
@@ -303,7 +311,17 @@ public class PreferenceService implements PreferenceSource {
     public Uni<Void> delete(String userId, String context) {
         checkUser(userId);
         checkContext(context);
-        return repository.delete(userId, context).call(s -> publish(userId, s)).replaceWithVoid();
+        return unavailableIfFailed(repository.delete(userId, context)).call(s -> publish(userId, s)).replaceWithVoid();
+    }
+
+    /** A PostgreSQL failure of the preferences API: 503 with {@code retry-after} (an {@code ApiException} stays as it is). */
+    private <T> Uni<T> unavailableIfFailed(Uni<T> uni) {
+        return uni.onFailure(t -> !(t instanceof ApiException)).transform(t -> {
+            LOG.warnf("preference store unavailable: %s", t.toString());
+            return new ApiError(503, "api_error", "preferences_unavailable", null,
+                    "The preference store is unavailable; try again shortly.", null)
+                    .withHeader("retry-after", Long.toString(Math.max(1, noCandidateRetryAfterSeconds))).exception();
+        });
     }
 
     /** After the PostgreSQL commit: the mirror (a failure only delays other instances until the mirror expires). */
