@@ -135,6 +135,8 @@ public final class E2eStack {
         common.put("AIGW_PROVIDERS_FAKE_BASE_URL", fakeUrl() + "/fake/v1");
         common.put("AIGW_PROVIDERS_FAKEB_BASE_URL", fakeUrl() + "/fakeb/v1");
         common.put("AIGW_USAGE_SPOOL_DIR", logs.resolve("spool-" + runId).toString());
+        // The response cache keeps this run's answers to itself (entries expire with their TTL).
+        common.put("AIGW_CACHE_KEY_PREFIX", "aigw:e2e:" + runId + ":cache:v1:");
         // One retry per provider, short backoff: the tests assert the exact attempt lists this gives.
         common.put("AIGW_ROUTING_RETRY_MAX_RETRIES", Integer.toString(RETRIES));
         common.put("AIGW_ROUTING_RETRY_BASE_DELAY", "50ms");
