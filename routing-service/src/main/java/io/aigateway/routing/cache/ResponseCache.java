@@ -385,6 +385,7 @@ public class ResponseCache {
                 .putHeader(AigwHeaders.ATTEMPTS, "0")
                 .putHeader(AigwHeaders.ROUTE_REASON, "cache")
                 .putHeader(AigwHeaders.CACHE, header)
+                .putHeader(AigwHeaders.UPSTREAM_MS, "0") // the edge's x-aigw-overhead-ms is then the whole time
                 .putHeader("age", Long.toString(age));
         Long ttft = null;
         if (req.chat().stream()) {

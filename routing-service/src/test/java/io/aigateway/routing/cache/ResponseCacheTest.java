@@ -578,6 +578,46 @@ class ResponseCacheTest {
 
     @Test
     @Order(9)
+    void identicalStreamsInFlightShareOneUpstreamCallAndGetValidReplays() throws Exception {
+        stub("fake", sse(ROLE + chunk("sha") + chunk("red") + finish("stop") + USAGE_CHUNK + AIGW_USAGE + "data: [DONE]\n\n")
+                .withFixedDelay(800));
+        String b = body("chat-default", prompt(), true, null);
+        int n = 5;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Sse>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return stream(rid(), b);
+                }));
+            }
+            go.countDown();
+            Map<String, Integer> markers = new ConcurrentHashMap<>();
+            for (Future<Sse> f : futures) {
+                Sse s = f.get();
+                assertEquals(200, s.status());
+                markers.merge(s.header("x-aigw-cache"), 1, Integer::sum);
+                StringBuilder text = new StringBuilder();
+                for (String d : s.data()) {
+                    if (!d.equals("[DONE]")) {
+                        text.append(MAPPER.readTree(d).at("/choices/0/delta/content").asText(""));
+                    }
+                }
+                assertEquals("shared", text.toString());
+                assertEquals("[DONE]", s.data().get(s.data().size() - 1));
+                assertTrue(s.data().stream().anyMatch(d -> d.contains("\"total_tokens\":17")), "usage chunk");
+            }
+            assertEquals(1, calls("fake"), "one upstream stream for " + n + " identical streamed requests");
+            assertEquals(1, markers.get("MISS"), markers.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(10)
     void statsEndpointAndMetrics() {
         Response s = given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/cache/stats");
         s.then().statusCode(200);
@@ -598,7 +638,7 @@ class ResponseCacheTest {
     // ------------------------------------------------------------------ Redis down
 
     @Test
-    @Order(10)
+    @Order(11)
     void redisDownServesUncachedWithoutWaitingAndRecoversByItself() throws Exception {
         stub("fake", ok(completion("no redis", 3, 1, "stop"), "0.00001"));
         String b = body("chat-default", prompt(), false, null);
