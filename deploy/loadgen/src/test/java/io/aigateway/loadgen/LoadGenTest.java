@@ -138,10 +138,10 @@ class LoadGenTest {
     @Test
     void contentCheckCountsOnly200sWithContent() throws Exception {
         LoadGenArgs args = LoadGenArgs.parse("--url", "http://127.0.0.1:" + server.actualPort() + "/json",
-                "--body", "{\"model\":\"m\"}", "--concurrency", "4", "--duration", "700ms", "--check-content");
+                "--body", "{\"model\":\"m\"}", "--concurrency", "4", "--duration", "1500ms", "--check-content");
         LoadGenResult result = new LoadGen(args).run();
         long total = result.statuses().getOrDefault(200, 0L);
-        assertTrue(total > 20, "responses " + total);
+        assertTrue(total > 10, "responses " + total);
         assertEquals(total, result.extras().ok() + result.extras().noContent());
         assertTrue(result.extras().noContent() >= total / 4 - 4 && result.extras().noContent() <= total / 4 + 4,
                 "every 4th answer had no content: " + result.extras().noContent() + " of " + total);
@@ -156,14 +156,15 @@ class LoadGenTest {
     @Test
     void streamsAreClassifiedByHowTheyEnded() throws Exception {
         LoadGenArgs args = LoadGenArgs.parse("--url", "http://127.0.0.1:" + server.actualPort() + "/stream",
-                "--body", "{\"model\":\"m\"}", "--concurrency", "5", "--duration", "800ms", "--stream");
+                "--body", "{\"model\":\"m\"}", "--concurrency", "5", "--duration", "1500ms", "--stream");
         LoadGenResult result = new LoadGen(args).run();
         java.util.Map<String, Long> s = result.extras().streams();
         long total = s.values().stream().mapToLong(Long::longValue).sum();
-        assertTrue(total > 25, "streams " + s);
+        assertTrue(total >= 10, "streams " + s);
+        // every stream sent is counted (no warm-up; the open ones are awaited), and the server cycles the 5 endings
         for (String kind : new String[] {"clean", "error_after_first_token", "failed_before_token", "silent_end",
                 "clean_no_content"}) {
-            assertTrue(s.get(kind) >= total / 5 - 3 && s.get(kind) <= total / 5 + 3, kind + " in " + s);
+            assertTrue(s.get(kind) >= total / 5 && s.get(kind) <= total / 5 + 1, kind + " in " + s);
         }
         assertEquals(0, s.get("hung"));
         assertEquals(s.get("failed_before_token"), result.statuses().get(503));
@@ -190,18 +191,18 @@ class LoadGenTest {
         String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
         prompts.clear();
         LoadGenResult unique = new LoadGen(LoadGenArgs.parse("--url", url, "--body", body, "--concurrency", "4",
-                "--duration", "400ms")).run();
+                "--duration", "1500ms")).run();
         java.util.List<String> seen = java.util.List.copyOf(prompts);
-        assertTrue(seen.size() > 20, "requests " + seen.size());
+        assertTrue(seen.size() > 8, "requests " + seen.size());
         assertEquals(seen.size(), new java.util.HashSet<>(seen).size(), "every prompt differs");
         assertEquals(0, unique.extras().repeated());
 
         prompts.clear();
         LoadGenResult repeated = new LoadGen(LoadGenArgs.parse("--url", url, "--body", body, "--concurrency", "4",
-                "--duration", "400ms", "--repeat-fraction", "1", "--prompt-pool", "3")).run();
+                "--duration", "1500ms", "--repeat-fraction", "1", "--prompt-pool", "3")).run();
         assertEquals(java.util.Set.of("Hi [pool 0]", "Hi [pool 1]", "Hi [pool 2]"), new java.util.HashSet<>(prompts));
         assertEquals(0, repeated.extras().unique());
-        assertTrue(repeated.extras().repeated() > 20);
+        assertTrue(repeated.extras().repeated() > 8);
         assertEquals(1.0, repeated.toJson().getJsonObject("prompts").getDouble("repeatFraction"));
     }
 }
