@@ -34,12 +34,16 @@ public interface CacheConfig {
     int maxEntryBytes();
 
     /** Time allowed for one Redis command on the request path before it counts as a failure. */
-    @WithDefault("250ms")
+    @WithDefault("500ms")
     Duration redisTimeout();
 
     /** Consecutive Redis failures after which the cache skips Redis for {@link #redisBackoff()}. */
-    @WithDefault("2")
+    @WithDefault("5")
     int redisFailureThreshold();
+
+    /** After the failures, how long the background PING that tells "down" from "slow" may take. */
+    @WithDefault("2s")
+    Duration redisConfirmTimeout();
 
     /** How long Redis is skipped after it failed; then one background PING decides whether it is back. */
     @WithDefault("5s")

@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps requests from waiting on a Redis that is down: after {@code threshold} consecutive failures the
- * gate is closed for the back-off, during which {@link #available()} is false at no cost. When the
- * back-off has passed, the next caller (a request or the scheduled stats sync) starts one background
- * {@code PING}: success opens the gate again, failure starts another back-off. Requests never wait
- * for the probe.
+ * Keeps requests from waiting on a Redis that is down: after {@code threshold} consecutive failures one
+ * background {@code PING} (bounded by {@code confirmTimeout}) checks whether Redis is down or only slow (a
+ * saturated instance times out its own calls): if the PING fails, the gate is closed for the back-off,
+ * during which {@link #available()} is false at no cost; if it answers, the failures are forgotten. When
+ * the back-off has passed, the next caller (a request or the scheduled stats sync) starts one background
+ * {@code PING}: success opens the gate again, failure starts another back-off. Requests never wait for a
+ * PING.
  */
 public final class RedisGate {
 
@@ -27,11 +29,15 @@ public final class RedisGate {
     private final AtomicLong closedUntil = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final AtomicBoolean confirming = new AtomicBoolean();
+    private final Duration confirmTimeout;
     private final AtomicLong errors = new AtomicLong();
     private final Runnable onError;
 
-    public RedisGate(ReactiveRedisDataSource redis, int threshold, Duration backoff, Duration timeout, Runnable onError) {
+    public RedisGate(ReactiveRedisDataSource redis, int threshold, Duration backoff, Duration timeout,
+                     Duration confirmTimeout, Runnable onError) {
         this.redis = redis;
+        this.confirmTimeout = confirmTimeout;
         this.threshold = Math.max(1, threshold);
         this.backoffNanos = backoff.toNanos();
         this.timeout = timeout;
@@ -56,10 +62,22 @@ public final class RedisGate {
     public void failure(Throwable t) {
         errors.incrementAndGet();
         onError.run();
-        if (consecutiveFailures.incrementAndGet() >= threshold && closed.compareAndSet(false, true)) {
-            closedUntil.set(System.nanoTime() + backoffNanos);
-            LOG.warnf("cache: Redis failed %d times in a row (%s); serving uncached for %d ms", threshold,
-                    t.getClass().getSimpleName(), backoffNanos / 1_000_000);
+        if (consecutiveFailures.incrementAndGet() >= threshold && !closed.get() && confirming.compareAndSet(false, true)) {
+            String cause = t.getClass().getSimpleName();
+            redis.execute("PING")
+                    .ifNoItem().after(confirmTimeout).fail()
+                    .subscribe().with(ok -> {
+                        consecutiveFailures.set(0);
+                        confirming.set(false);
+                        LOG.debugf("cache: Redis calls failed (%s) but Redis answers: slow, not down", cause);
+                    }, e -> {
+                        if (closed.compareAndSet(false, true)) {
+                            closedUntil.set(System.nanoTime() + backoffNanos);
+                            LOG.warnf("cache: Redis failed %d times in a row (%s) and does not answer; serving uncached for %d ms",
+                                    threshold, cause, backoffNanos / 1_000_000);
+                        }
+                        confirming.set(false);
+                    });
         }
     }
 

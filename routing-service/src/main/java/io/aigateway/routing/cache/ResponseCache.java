@@ -166,7 +166,7 @@ public class ResponseCache {
         this.usage = usage;
         this.metrics = new CacheMetrics(registry);
         this.gate = new RedisGate(redis, config.redisFailureThreshold(), config.redisBackoff(), config.redisTimeout(),
-                metrics::error);
+                config.redisConfirmTimeout(), metrics::error);
         this.redis = redis;
         this.store = new CacheStore(redis, mapper, gate, config.redisTimeout(), config.keyPrefix());
         String scope = config.scope().trim().toLowerCase(Locale.ROOT);

@@ -54,6 +54,8 @@ public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
         m.put("aigw.cache.enabled", "true");
         m.put("aigw.cache.key-prefix", PREFIX);
         m.put("aigw.cache.redis-backoff", "1s");
+        m.put("aigw.cache.redis-failure-threshold", "2");
+        m.put("aigw.cache.redis-confirm-timeout", "1s");
         m.put("aigw.cache.redis-timeout", "1s"); // the machine is shared and slow; the outage test checks no request waits for it
         m.put("aigw.cache.stats-sync-interval", "500ms");
         m.put("aigw.cache.prune-interval", "1s");
