@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class CacheStore {
 
-    /** KEYS = entry, all, sizes, stats, indexes, index sets…; ARGV = value, ttl s, expiry ms, bytes, now ms. An expired entry stored again counts as an expiration. */
+    /** KEYS = entry, all, sizes, stats, indexes, index sets…; ARGV = value, ttl s, expiry ms, bytes, now ms, meta TTL s. An expired entry stored again counts as an expiration. */
     static final String STORE = """
             local old = tonumber(redis.call('HGET', KEYS[3], KEYS[1]) or '0')
             local sc = redis.call('ZSCORE', KEYS[2], KEYS[1])
@@ -47,6 +47,7 @@ public final class CacheStore {
               redis.call('SADD', KEYS[5], KEYS[i])
               if redis.call('TTL', KEYS[i]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[i], ARGV[2]) end
             end
+            for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
             return 1""";
 
     /** Drops entries: KEYS = all, sizes, stats; ARGV[1] = counter to increment, ARGV[2..] = entry keys. */
@@ -121,8 +122,10 @@ public final class CacheStore {
             end
             return {n, total}""";
 
+    /** KEYS = stats; ARGV = meta TTL s, then (field, delta)… */
     static final String INCR = """
-            for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
             return 1""";
 
     private static final int BATCH = 500;
@@ -136,8 +139,15 @@ public final class CacheStore {
     private final String sizes;
     private final String stats;
     private final String indexes;
+    private final long metaTtlSeconds;
 
-    public CacheStore(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisGate gate, Duration timeout, String prefix) {
+    /**
+     * @param metaTtlSeconds expiry of the index/size/counter keys, refreshed by every write: longer than any entry
+     *                       lives, so they only go away once the cache has been unused that long
+     */
+    public CacheStore(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisGate gate, Duration timeout, String prefix,
+                      long metaTtlSeconds) {
+        this.metaTtlSeconds = metaTtlSeconds;
         this.redis = redis;
         this.mapper = mapper;
         this.gate = gate;
@@ -226,6 +236,7 @@ public final class CacheStore {
         args.add(Long.toString(System.currentTimeMillis() + ttlSeconds * 1000));
         args.add(Integer.toString(value.length));
         args.add(Long.toString(System.currentTimeMillis()));
+        args.add(Long.toString(metaTtlSeconds));
         return call("EVAL", args.toArray(String[]::new)).replaceWithVoid();
     }
 
@@ -273,13 +284,14 @@ public final class CacheStore {
         args.add(INCR);
         args.add("1");
         args.add(stats);
+        args.add(Long.toString(metaTtlSeconds));
         deltas.forEach((k, v) -> {
             if (v != 0) {
                 args.add(k);
                 args.add(Long.toString(v));
             }
         });
-        if (args.size() == 3) {
+        if (args.size() == 4) {
             return Uni.createFrom().voidItem();
         }
         return call("EVAL", args.toArray(String[]::new)).replaceWithVoid();

@@ -168,7 +168,8 @@ public class ResponseCache {
         this.gate = new RedisGate(redis, config.redisFailureThreshold(), config.redisBackoff(), config.redisTimeout(),
                 config.redisConfirmTimeout(), metrics::error);
         this.redis = redis;
-        this.store = new CacheStore(redis, mapper, gate, config.redisTimeout(), config.keyPrefix());
+        this.store = new CacheStore(redis, mapper, gate, config.redisTimeout(), config.keyPrefix(),
+                config.maxTtl().toSeconds() + 86400);
         String scope = config.scope().trim().toLowerCase(Locale.ROOT);
         if (!scope.equals("global") && !scope.equals("user")) {
             throw new IllegalStateException("aigw.cache.scope: expected global or user, got '" + config.scope() + "'");
