@@ -30,6 +30,8 @@ final class JsonCall {
     private HttpClientRequest request;
     private long timerId = -1;
     private boolean done;
+    /** The whole answer was read: the connection is back in the pool and may already serve another request. */
+    private boolean exchangeComplete;
 
     JsonCall(Vertx vertx, AdapterClient adapter, ObjectMapper mapper, Candidate candidate, Buffer body,
              CallerHeaders caller, long timeoutMs) {
@@ -74,6 +76,7 @@ final class JsonCall {
 
     private void onResponse(HttpClientResponse resp) {
         resp.body().onComplete(bar -> {
+            exchangeComplete = bar.succeeded();
             if (bar.failed()) {
                 fail(ProviderErrors.fromHop(candidate, bar.cause()));
                 return;
@@ -100,9 +103,7 @@ final class JsonCall {
         if (!done) {
             done = true;
             cancelTimer();
-            if (request != null) {
-                request.reset();
-            }
+            resetUnlessComplete();
             emitter.fail(f);
         }
     }
@@ -111,9 +112,18 @@ final class JsonCall {
         cancelTimer();
         if (!done) {
             done = true;
-            if (request != null) {
-                request.reset();
-            }
+            resetUnlessComplete();
+        }
+    }
+
+    /**
+     * Stops an exchange still in progress. Never after the answer was read: on HTTP/1.1 the reset would close
+     * the pooled connection, which by then may carry another request (to another provider), failing it with
+     * CONNECTION and counting that against the wrong breaker.
+     */
+    private void resetUnlessComplete() {
+        if (request != null && !exchangeComplete) {
+            request.reset();
         }
     }
 

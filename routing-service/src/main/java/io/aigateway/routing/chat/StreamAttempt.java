@@ -127,9 +127,13 @@ final class StreamAttempt {
         this.response = resp;
         int status = resp.statusCode();
         if (status < 200 || status >= 300) {
-            resp.body().onComplete(bar -> failBeforeStart(bar.succeeded()
-                    ? ProviderErrors.fromAnswer(mapper, candidate, status, bar.result())
-                    : ProviderErrors.fromHop(candidate, bar.cause())));
+            resp.body().onComplete(bar -> {
+                // a fully read error answer leaves the connection to the pool: it must not be reset
+                upstreamEnded = bar.succeeded();
+                failBeforeStart(bar.succeeded()
+                        ? ProviderErrors.fromAnswer(mapper, candidate, status, bar.result())
+                        : ProviderErrors.fromHop(candidate, bar.cause()));
+            });
             return;
         }
         resp.handler(buf -> {
@@ -260,7 +264,7 @@ final class StreamAttempt {
         if (state != State.DONE) {
             state = State.DONE;
             cancelTimer();
-            if (request != null) {
+            if (request != null && !upstreamEnded) {
                 request.reset();
             }
         }
