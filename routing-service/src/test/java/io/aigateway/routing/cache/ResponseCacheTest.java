@@ -680,4 +680,36 @@ class ResponseCacheTest {
             invalidate("{\"all\":true}").then().statusCode(200);
         }
     }
+
+    @Test
+    @Order(12)
+    void whenTheLeaderFailsItsFollowersRouteOnTheirOwn() throws Exception {
+        ResponseDefinitionBuilder fail = aResponse().withStatus(502).withHeader("Content-Type", "application/json")
+                .withFixedDelay(600)
+                .withBody("{\"errorClass\":\"BAD_REQUEST\",\"providerStatus\":400,\"message\":\"no\",\"provider\":\"fake\",\"model\":\"fake-chat\"}");
+        stub("fake", fail);
+        String b = body("fake/fake-chat", prompt(), false, null);
+        int n = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Response>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return call(rid()).body(b).post(CHAT);
+                }));
+            }
+            go.countDown();
+            for (Future<Response> f : futures) {
+                Response r = f.get();
+                assertEquals(400, r.statusCode(), r.asString());
+                assertEquals("MISS", r.getHeader("x-aigw-cache"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // nothing shared a failure: the leader's call, then one call per released follower
+        assertEquals(n, calls("fake"));
+    }
 }
