@@ -33,11 +33,19 @@ public final class CacheKeys {
     private CacheKeys() {
     }
 
-    /** The hex SHA-256 of {@link #canonical}. */
+    /** The hex SHA-256 of {@link #canonical} without a route discriminator. */
     public static String hash(ObjectNode request, String userIdOrNull) {
+        return hash(request, userIdOrNull, null);
+    }
+
+    /**
+     * The hex SHA-256 of {@link #canonical}; {@code route} ({@link #route}) says how routing would steer the request,
+     * so that answers chosen under one policy or one stored preference are not served to requests steered elsewhere.
+     */
+    public static String hash(ObjectNode request, String userIdOrNull, String route) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(d.digest(canonical(request, userIdOrNull).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(d.digest(canonical(request, userIdOrNull, route).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -48,6 +56,19 @@ public final class CacheKeys {
      * {@code {"request":…,"scope":"user","user":"<id>"}}.
      */
     public static String canonical(ObjectNode request, String userIdOrNull) {
+        return canonical(request, userIdOrNull, null);
+    }
+
+    /**
+     * The route discriminator of a request: the policy, and under {@code user-preference} the caller's effective
+     * stored preference ({@code provider/model}; never the user id, so callers with equal preferences share).
+     */
+    public static String route(String policy, String preferredOrNull) {
+        return preferredOrNull == null ? policy : policy + ":" + preferredOrNull;
+    }
+
+    /** As {@link #canonical(ObjectNode, String)}, with {@code ,"route":"<route>"} before the scope when given. */
+    public static String canonical(ObjectNode request, String userIdOrNull, String route) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"request\":{");
         List<String> names = new ArrayList<>(request.size());
@@ -66,7 +87,12 @@ public final class CacheKeys {
             sb.append(':');
             write(sb, request.get(name));
         }
-        sb.append("},\"scope\":");
+        sb.append('}');
+        if (route != null) {
+            sb.append(",\"route\":");
+            string(sb, route);
+        }
+        sb.append(",\"scope\":");
         if (userIdOrNull == null) {
             sb.append("\"global\"}");
         } else {

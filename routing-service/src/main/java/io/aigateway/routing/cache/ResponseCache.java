@@ -9,6 +9,8 @@ import io.aigateway.contracts.openai.ChatCompletionRequest;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.routing.chat.ChatRouteHandler;
 import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.route.PreferenceSource;
+import io.aigateway.routing.route.UserPreferences;
 import io.aigateway.routing.usage.UsagePublisher;
 import io.aigateway.routing.web.RequestIds;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,6 +109,11 @@ public class ResponseCache {
         }
 
         void answer(CachedAnswer a, boolean fromCache) {
+            if (fromCache && req.maxAgeSeconds() != null
+                    && a.ageSeconds(System.currentTimeMillis()) > req.maxAgeSeconds()) {
+                release(); // older than this follower accepts: it routes on its own
+                return;
+            }
             if (delivered.compareAndSet(false, true)) {
                 context.runOnContext(v -> {
                     cancelTimer();
@@ -157,9 +164,13 @@ public class ResponseCache {
     private final String defaultPolicy;
     private final ConcurrentHashMap<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
+    private final PreferenceSource preferences;
+
     public ResponseCache(Vertx vertx, ObjectMapper mapper, ReactiveRedisDataSource redis, CacheConfig config,
-                         RoutingConfig routing, UsagePublisher usage, MeterRegistry registry) {
+                         RoutingConfig routing, UsagePublisher usage, MeterRegistry registry,
+                         PreferenceSource preferences) {
         this.vertx = vertx;
+        this.preferences = preferences;
         this.mapper = mapper;
         this.config = config;
         this.routing = routing;
@@ -208,8 +219,10 @@ public class ResponseCache {
         if (!config.enabled()) {
             return;
         }
-        // runs before the chat route's own handlers (order), which see the body already read
-        router.post(ChatRouteHandler.PATH).order(-100)
+        // Runs after the internal-token filter (a Quarkus Filter of priority 100 = route order -100, added after
+        // this observer: at an equal order it would run after us and cached answers would skip the token check)
+        // and before the chat route's own handlers (default orders from 0), which see the body already read.
+        router.post(ChatRouteHandler.PATH).order(-99)
                 .handler(BodyHandler.create(false).setBodyLimit(routing.maxBodyBytes()))
                 .handler(this::handle);
     }
@@ -217,9 +230,29 @@ public class ResponseCache {
     // ------------------------------------------------------------------ request path
 
     void handle(RoutingContext ctx) {
+        String user = ctx.request().getHeader(AigwHeaders.CALLER_USER);
+        if (user != null && !user.isEmpty() && preferenceSteered(ctx.request().getHeader(AigwHeaders.POLICY))) {
+            // the caller's stored preference decides the provider: it is part of the key (never the user id, so
+            // callers with the same preference, or none, still share answers)
+            Context c = Vertx.currentContext();
+            preferences.load(user).subscribe().with(
+                    p -> c.runOnContext(v -> handle(ctx, p)),
+                    t -> c.runOnContext(v -> handle(ctx, UserPreferences.NONE)));
+            return;
+        }
+        handle(ctx, UserPreferences.NONE);
+    }
+
+    private boolean preferenceSteered(String policyHeader) {
+        String policy = policyHeader == null || policyHeader.isEmpty() ? defaultPolicy : policyHeader;
+        RoutePolicy p = RoutePolicy.fromWire(policy);
+        return p == RoutePolicy.USER_PREFERENCE;
+    }
+
+    private void handle(RoutingContext ctx, UserPreferences prefs) {
         Request req;
         try {
-            req = request(ctx);
+            req = request(ctx, prefs);
         } catch (RuntimeException e) {
             LOG.debugf("cache: request not cacheable (%s)", e.toString());
             req = null;
@@ -325,7 +358,7 @@ public class ResponseCache {
     }
 
     /** Parses what the cache needs; null when the request is not for the cache (the chat route decides). */
-    private Request request(RoutingContext ctx) {
+    private Request request(RoutingContext ctx, UserPreferences prefs) {
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
             return null;
@@ -362,7 +395,15 @@ public class ResponseCache {
         Directives d = Directives.parse(h.getAll(AigwHeaders.CACHE_CONTROL), h.get(AigwHeaders.CACHE_TTL),
                 config.ttl().toSeconds(), config.maxTtl().toSeconds());
         String user = h.get(AigwHeaders.CALLER_USER);
-        String hash = CacheKeys.hash(obj, userScope ? (user == null ? "" : user) : null);
+        String steering = null;
+        if (RoutePolicy.USER_PREFERENCE.wireName().equals(policy)) {
+            steering = prefs.forContext(context);
+            if (steering == null) {
+                steering = prefs.forContext(AigwHeaders.DEFAULT_CONTEXT);
+            }
+        }
+        String hash = CacheKeys.hash(obj, userScope ? (user == null ? "" : user) : null,
+                CacheKeys.route(policy, steering));
         String requestId = ctx.get(RequestIds.CONTEXT_KEY);
         if (requestId == null) {
             requestId = RequestIds.sanitize(h.get(AigwHeaders.REQUEST_ID));
@@ -378,6 +419,16 @@ public class ResponseCache {
         if (response.closed() || response.ended()) {
             return;
         }
+        List<String> chunks = null;
+        if (req.chat().stream()) {
+            try {
+                chunks = SseReplay.chunks(mapper, mapper.readTree(a.body()), req.chat().includeUsage());
+            } catch (Exception e) {
+                LOG.warnf("cache: stored answer %s not replayable (%s); routing instead", req.hash(), e.toString());
+                proceed(ctx, req, req.write(), null, MISS);
+                return;
+            }
+        }
         long age = HIT.equals(header) ? a.ageSeconds(System.currentTimeMillis()) : 0;
         response.putHeader("x-request-id", req.requestId())
                 .putHeader(AigwHeaders.PROVIDER, a.provider())
@@ -389,16 +440,7 @@ public class ResponseCache {
                 .putHeader(AigwHeaders.UPSTREAM_MS, "0") // the edge's x-aigw-overhead-ms is then the whole time
                 .putHeader("age", Long.toString(age));
         Long ttft = null;
-        if (req.chat().stream()) {
-            List<String> chunks;
-            try {
-                chunks = SseReplay.chunks(mapper, mapper.readTree(a.body()), req.chat().includeUsage());
-            } catch (Exception e) {
-                LOG.warnf("cache: stored answer %s not replayable (%s); routing instead", req.hash(), e.toString());
-                response.headers().remove("age");
-                proceed(ctx, req, req.write(), null, MISS);
-                return;
-            }
+        if (chunks != null) {
             Buffer out = Buffer.buffer(a.body().length() + 512);
             for (String c : chunks) {
                 out.appendString("data: ").appendString(c).appendString("\n\n");

@@ -111,4 +111,19 @@ class CacheKeysTest {
         assertEquals("{\"request\":{\"a\":{\"x\":1,\"y\":[2,\"s\\\"\"]},\"b\":0.5,\"model\":\"m\"},\"scope\":\"global\"}",
                 CacheKeys.canonical(json("{\"model\":\"m\", \"b\": 0.50, \"a\": {\"y\": [2.0, \"s\\\"\"], \"x\": 1}}"), null));
     }
+
+    @Test
+    void routingSteeringIsPartOfTheKeyButNeverTheUserId() throws Exception {
+        ObjectNode req = json(BASE);
+        String cost = CacheKeys.hash(req, null, CacheKeys.route("cost", null));
+        assertNotEquals(cost, CacheKeys.hash(req, null, CacheKeys.route("quality", null)));
+        String none = CacheKeys.hash(req, null, CacheKeys.route("user-preference", null));
+        String toB = CacheKeys.hash(req, null, CacheKeys.route("user-preference", "fakeb/fake-chat"));
+        assertNotEquals(none, toB);
+        assertNotEquals(toB, CacheKeys.hash(req, null, CacheKeys.route("user-preference", "fake/fake-chat")));
+        // two callers with the same preference share the entry: the key holds the preference, not who has it
+        assertEquals(toB, CacheKeys.hash(json(BASE), null, CacheKeys.route("user-preference", "fakeb/fake-chat")));
+        assertEquals("{\"request\":{\"model\":\"m\"},\"route\":\"user-preference:p/m\",\"scope\":\"global\"}",
+                CacheKeys.canonical(json("{\"model\":\"m\"}"), null, "user-preference:p/m"));
+    }
 }
