@@ -190,7 +190,10 @@ public class PreferenceService implements PreferenceSource {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        // bounded: with SKIP, a statement that never answers would stop every later flush. A timeout whose statement
+        // still commits later counts that batch twice (its counts are kept for the next flush like any failure).
         return repository.addUsage(batch)
+                .ifNoItem().after(config.dbApiTimeout()).fail()
                 .invoke(n -> {
                     if (lastFlushError != null) {
                         LOG.infof("preference usage counts written again (%d counters)", batch.size());
@@ -314,9 +317,12 @@ public class PreferenceService implements PreferenceSource {
         return unavailableIfFailed(repository.delete(userId, context)).call(s -> publish(userId, s)).replaceWithVoid();
     }
 
-    /** A PostgreSQL failure of the preferences API: 503 with {@code retry-after} (an {@code ApiException} stays as it is). */
+    /**
+     * A PostgreSQL failure of the preferences API, or no answer within {@code db-api-timeout}: 503 with
+     * {@code retry-after} (an {@code ApiException} stays as it is).
+     */
     private <T> Uni<T> unavailableIfFailed(Uni<T> uni) {
-        return uni.onFailure(t -> !(t instanceof ApiException)).transform(t -> {
+        return uni.ifNoItem().after(config.dbApiTimeout()).fail().onFailure(t -> !(t instanceof ApiException)).transform(t -> {
             LOG.warnf("preference store unavailable: %s", t.toString());
             return new ApiError(503, "api_error", "preferences_unavailable", null,
                     "The preference store is unavailable; try again shortly.", null)

@@ -25,6 +25,13 @@ public interface PreferencesConfig {
     @WithDefault("1s")
     Duration dbTimeout();
 
+    /**
+     * Longest wait for PostgreSQL in the preferences API (then 503 {@code preferences_unavailable}) and in a usage
+     * flush (then the counts are kept for the next flush).
+     */
+    @WithDefault("3s")
+    Duration dbApiTimeout();
+
     /** How long an instance reuses a user's preferences without asking Redis (another instance's change shows after this). */
     @WithDefault("2s")
     Duration cacheTtl();

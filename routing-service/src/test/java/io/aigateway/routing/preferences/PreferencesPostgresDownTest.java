@@ -8,6 +8,7 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,11 +20,15 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * ARCHITECTURE.md "Readiness": routing stays ready and keeps routing when PostgreSQL goes down after start;
  * {@code user-preference} keeps following stored preferences from the Redis mirror, uses counted meanwhile are
- * written once PostgreSQL is back, and only the preferences API answers 503.
+ * written once PostgreSQL is back, and only the preferences API answers 503. Also when PostgreSQL keeps the
+ * connections open but stops answering: the API answers 503 within {@code db-api-timeout} and the usage flush
+ * gives up in time, so later flushes still run.
  */
 @QuarkusTest
 @TestProfile(PostgresDownProfile.class)
@@ -36,6 +41,9 @@ class PreferencesPostgresDownTest {
 
     @Inject
     ProviderBreakers breakers;
+
+    @Inject
+    PreferenceService service;
 
     RequestSpecification as(String userId) {
         return given().header("X-Aigw-Internal-Token", TOKEN).header("X-Aigw-Caller-User", userId);
@@ -50,8 +58,7 @@ class PreferencesPostgresDownTest {
         return r.header("x-aigw-provider");
     }
 
-    @Test
-    void routingKeepsFollowingPreferencesFromTheMirrorWhilePostgresIsDown() throws Exception {
+    void stubProviders() {
         breakers.resetAll();
         for (String p : List.of("fake", "fakeb")) {
             PreferencesAdapterMock.server.stubFor(post(urlEqualTo("/internal/v1/providers/" + p + "/chat"))
@@ -60,6 +67,11 @@ class PreferencesPostgresDownTest {
                                     + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
                                     + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}")));
         }
+    }
+
+    @Test
+    void routingKeepsFollowingPreferencesFromTheMirrorWhilePostgresIsDown() throws Exception {
+        stubProviders();
         PreferencesTest.poll("catalog loaded", () -> given().header("X-Aigw-Internal-Token", TOKEN)
                 .get("/internal/v1/models").statusCode() == 200);
         String user = "pg-down-" + UUID.randomUUID();
@@ -101,5 +113,58 @@ class PreferencesPostgresDownTest {
         });
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'preferences' }.data.postgres", equalTo("ok"));
+    }
+
+    @Test
+    void apiAndUsageFlushGiveUpInTimeWhenPostgresStopsAnswering() throws Exception {
+        stubProviders();
+        PreferencesTest.poll("catalog loaded", () -> given().header("X-Aigw-Internal-Token", TOKEN)
+                .get("/internal/v1/models").statusCode() == 200);
+        String user = "pg-hang-" + UUID.randomUUID();
+        as(user).contentType("application/json")
+                .body("{\"context\":\"writing\",\"provider\":\"fakeb\",\"model\":\"fake-chat\"}")
+                .put(PREFS).then().statusCode(200);
+        int steered = 0;
+        assertEquals("fakeb", chat(user));
+        steered++;
+
+        proxy.hang();
+        try {
+            // the open pooled connections take the statement and never answer: 503 after db-api-timeout (3 s)
+            long start = System.nanoTime();
+            Response r = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> as(user).contentType("application/json")
+                    .body("{\"context\":\"writing\",\"provider\":\"fake\",\"model\":\"fake-chat\"}")
+                    .put(PREFS), "a PUT waited for PostgreSQL without a timeout");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            r.then().statusCode(503).header("retry-after", equalTo("5"))
+                    .body("error.code", equalTo("preferences_unavailable"));
+            assertTrue(tookMillis < 8_000, "503 after " + tookMillis + " ms");
+
+            // uses counted meanwhile (from the mirror); a flush that hangs gives up after the timeout, keeps them
+            for (int i = 0; i < 5; i++) {
+                assertEquals("fakeb", chat(user));
+                steered++;
+            }
+            PreferencesTest.poll("a usage flush gave up on the hung PostgreSQL",
+                    () -> "TimeoutException".equals(service.lastFlushError()));
+            for (int i = 0; i < 5; i++) {
+                assertEquals("fakeb", chat(user));
+                steered++;
+            }
+        } finally {
+            proxy.resume();
+        }
+
+        // later flushes still run: everything counted before and during the hang is written
+        int expected = steered;
+        PreferencesTest.poll("usage counted while PostgreSQL hung is written", () -> {
+            Response r = as(user).get(PREFS);
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            List<Map<String, Object>> list = r.jsonPath().getList("preferences");
+            return list.size() == 1 && "fakeb".equals(list.get(0).get("provider"))
+                    && ((Number) list.get(0).get("usageCount")).intValue() == expected;
+        });
     }
 }

@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A tiny TCP forwarder a test can cut (listener and every open connection closed) to simulate an outage,
- * and resume later on the same port.
+ * A tiny TCP forwarder a test can cut (listener and every open connection closed) to simulate an outage, or hang
+ * (connections stay open and new ones are accepted, but nothing is forwarded any more: a server that stopped
+ * answering), and resume later on the same port.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile boolean hanging;
     private volatile int port;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -48,6 +50,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
+                if (hanging) {
+                    sockets.add(client); // held open, never answered
+                    continue;
+                }
                 Socket upstream;
                 try {
                     upstream = new Socket(targetHost, targetPort);
@@ -76,6 +82,9 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (hanging) {
+                        continue; // swallowed: the peer waits for an answer that never comes
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
@@ -101,8 +110,24 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
-    /** Listens again on the same port after {@link #cut()}. */
+    /** Keeps every connection open and accepts new ones, but forwards nothing until {@link #resume()}. */
+    public synchronized void hang() {
+        hanging = true;
+    }
+
+    /**
+     * Listens again on the same port after {@link #cut()}; after {@link #hang()} drops the hung connections (their
+     * protocol state is lost) and forwards again.
+     */
     public synchronized void resume() {
+        if (hanging) {
+            hanging = false;
+            for (Socket s : sockets) {
+                closeQuietly(s);
+            }
+            sockets.clear();
+            return;
+        }
         if (!server.isClosed()) {
             return;
         }
