@@ -32,6 +32,10 @@ public interface PreferencesConfig {
     @WithDefault("3s")
     Duration dbApiTimeout();
 
+    /** While the schema migration at start has not succeeded (PostgreSQL unavailable), it is retried at this interval. */
+    @WithDefault("10s")
+    Duration migrateRetryInterval();
+
     /** How long an instance reuses a user's preferences without asking Redis (another instance's change shows after this). */
     @WithDefault("2s")
     Duration cacheTtl();

@@ -20,10 +20,13 @@ public class PreferencesReadinessCheck implements AsyncHealthCheck {
 
     private final PreferenceRepository repository;
     private final PreferenceService service;
+    private final PreferencesSchemaMigration schema;
 
-    public PreferencesReadinessCheck(PreferenceRepository repository, PreferenceService service) {
+    public PreferencesReadinessCheck(PreferenceRepository repository, PreferenceService service,
+                                     PreferencesSchemaMigration schema) {
         this.repository = repository;
         this.service = service;
+        this.schema = schema;
     }
 
     @Override
@@ -35,6 +38,7 @@ public class PreferencesReadinessCheck implements AsyncHealthCheck {
                 .map(pg -> {
                     HealthCheckResponseBuilder b = HealthCheckResponse.named("preferences").up()
                             .withData("postgres", pg)
+                            .withData("schema", schema.migrated() ? "migrated" : "pending")
                             .withData("usageCountersPending", service.pendingCounters());
                     if (service.lastFlushError() != null) {
                         b.withData("usageFlushError", service.lastFlushError());
