@@ -53,6 +53,13 @@ public interface CacheConfig {
     @WithDefault("30s")
     Duration pruneInterval();
 
+    /**
+     * Most sweep batches (500 entries each) per {@link #pruneInterval()} tick: a tick repeats while a batch comes
+     * back full, so up to {@code 500 × this} expirations are swept per interval; a larger backlog waits for the next.
+     */
+    @WithDefault("20")
+    int pruneMaxRounds();
+
     /** How often this instance's hit/miss/bypass counts are added to the shared counters in Redis. */
     @WithDefault("2s")
     Duration statsSyncInterval();

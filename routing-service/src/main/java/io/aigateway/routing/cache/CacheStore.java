@@ -22,6 +22,8 @@ import java.util.Set;
  *     invalidation and lazy detection of expirations, without {@code KEYS}/{@code SCAN};</li>
  * <li>{@code P idx:model:<model>}, {@code P idx:provider:<provider>} — sets of entry keys for invalidation by
  *     model (the model served and the model or group requested) and by provider; {@code P meta:indexes} names them;</li>
+ * <li>{@code P meta:idx} — hash: entry key → JSON array of the index sets it is in, so that every removal (expiry
+ *     sweep, invalidation, a store over the key) takes it out of all of them and they do not grow without bound;</li>
  * <li>{@code P meta:sizes} — bytes of each entry; {@code P meta:stats} — shared counters (hits, misses,
  *     bypasses, coalesced, stores, expirations, invalidations, bytes).</li>
  * </ul>
@@ -30,8 +32,25 @@ import java.util.Set;
  */
 public final class CacheStore {
 
-    /** KEYS = entry, all, sizes, stats, indexes, index sets…; ARGV = value, ttl s, expiry ms, bytes, now ms, meta TTL s. An expired entry stored again counts as an expiration. */
-    static final String STORE = """
+    /**
+     * Lua prelude: {@code unindex(k, rec, idxs)} removes entry key {@code k} from the index sets recorded for it in
+     * hash {@code rec} (and their names from {@code idxs} once empty), then drops the record.
+     */
+    static final String UNINDEX = """
+            local function unindex(k, rec, idxs)
+              local r = redis.call('HGET', rec, k)
+              if r then
+                for _, ix in ipairs(cjson.decode(r)) do
+                  redis.call('SREM', ix, k)
+                  if redis.call('EXISTS', ix) == 0 then redis.call('SREM', idxs, ix) end
+                end
+                redis.call('HDEL', rec, k)
+              end
+            end
+            """;
+
+    /** KEYS = entry, all, sizes, stats, indexes, records, index sets…; ARGV = value, ttl s, expiry ms, bytes, now ms, meta TTL s. An expired entry stored again counts as an expiration. */
+    static final String STORE = UNINDEX + """
             local old = tonumber(redis.call('HGET', KEYS[3], KEYS[1]) or '0')
             local sc = redis.call('ZSCORE', KEYS[2], KEYS[1])
             if sc and tonumber(sc) <= tonumber(ARGV[5]) and redis.call('EXISTS', KEYS[1]) == 0 then
@@ -42,21 +61,26 @@ public final class CacheStore {
             redis.call('HSET', KEYS[3], KEYS[1], ARGV[4])
             redis.call('HINCRBY', KEYS[4], 'bytes', tonumber(ARGV[4]) - old)
             redis.call('HINCRBY', KEYS[4], 'stores', 1)
-            for i = 6, #KEYS do
+            unindex(KEYS[1], KEYS[6], KEYS[5])
+            local rec = {}
+            for i = 7, #KEYS do
               redis.call('SADD', KEYS[i], KEYS[1])
               redis.call('SADD', KEYS[5], KEYS[i])
               if redis.call('TTL', KEYS[i]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+              rec[#rec + 1] = KEYS[i]
             end
-            for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
+            if #rec > 0 then redis.call('HSET', KEYS[6], KEYS[1], cjson.encode(rec)) end
+            for i = 2, 6 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
             return 1""";
 
-    /** Drops entries: KEYS = all, sizes, stats; ARGV[1] = counter to increment, ARGV[2..] = entry keys. */
-    static final String DROP = """
+    /** Drops entries: KEYS = all, sizes, stats, indexes, records; ARGV[1] = counter to increment, ARGV[2..] = entry keys. */
+    static final String DROP = UNINDEX + """
             local freed, n = 0, 0
             for i = 2, #ARGV do
               local k = ARGV[i]
               n = n + redis.call('DEL', k)
               redis.call('ZREM', KEYS[1], k)
+              unindex(k, KEYS[5], KEYS[4])
               local s = redis.call('HGET', KEYS[2], k)
               if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
             end
@@ -64,13 +88,14 @@ public final class CacheStore {
             if n > 0 then redis.call('HINCRBY', KEYS[3], ARGV[1], n) end
             return n""";
 
-    /** Pops a batch of an index set and drops those entries: KEYS = all, sizes, stats, index; ARGV = batch. Returns {popped, dropped}. */
-    static final String DROP_INDEX = """
+    /** Pops a batch of an index set and drops those entries (and takes them out of their other index sets): KEYS = all, sizes, stats, index, indexes, records; ARGV = batch. Returns {popped, dropped}. */
+    static final String DROP_INDEX = UNINDEX + """
             local ks = redis.call('SPOP', KEYS[4], ARGV[1])
             local freed, n = 0, 0
             for _, k in ipairs(ks) do
               n = n + redis.call('DEL', k)
               redis.call('ZREM', KEYS[1], k)
+              unindex(k, KEYS[6], KEYS[5])
               local s = redis.call('HGET', KEYS[2], k)
               if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
             end
@@ -78,13 +103,14 @@ public final class CacheStore {
             if n > 0 then redis.call('HINCRBY', KEYS[3], 'invalidations', n) end
             return {#ks, n}""";
 
-    /** A batch of "all": KEYS = all, sizes, stats, indexes; ARGV = batch. Returns {taken, dropped}; the last batch removes the index sets. */
+    /** A batch of "all": KEYS = all, sizes, stats, indexes, records; ARGV = batch. Returns {taken, dropped}; the last batch removes the index sets and their records. */
     static final String DROP_ALL = """
             local ks = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
             local freed, n = 0, 0
             for _, k in ipairs(ks) do
               n = n + redis.call('DEL', k)
               redis.call('ZREM', KEYS[1], k)
+              redis.call('HDEL', KEYS[5], k)
               local s = redis.call('HGET', KEYS[2], k)
               if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
             end
@@ -93,24 +119,29 @@ public final class CacheStore {
             if #ks < tonumber(ARGV[1]) then
               for _, idx in ipairs(redis.call('SMEMBERS', KEYS[4])) do redis.call('DEL', idx) end
               redis.call('DEL', KEYS[4])
+              redis.call('DEL', KEYS[5])
             end
             return {#ks, n}""";
 
-    /** Sweeps index entries whose expiry passed: KEYS = all, sizes, stats; ARGV = now ms, batch. Returns expirations. */
-    static final String PRUNE = """
+    /**
+     * Sweeps index entries whose expiry passed (out of every index, sizes and records): KEYS = all, sizes, stats,
+     * indexes, records; ARGV = now ms, batch. Returns {taken, expirations}.
+     */
+    static final String PRUNE = UNINDEX + """
             local ks = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
             local freed, n = 0, 0
             for _, k in ipairs(ks) do
               if redis.call('EXISTS', k) == 0 then
                 n = n + 1
                 redis.call('ZREM', KEYS[1], k)
+                unindex(k, KEYS[5], KEYS[4])
                 local s = redis.call('HGET', KEYS[2], k)
                 if s then freed = freed + tonumber(s); redis.call('HDEL', KEYS[2], k) end
               end
             end
             if freed > 0 then redis.call('HINCRBY', KEYS[3], 'bytes', -freed) end
             if n > 0 then redis.call('HINCRBY', KEYS[3], 'expirations', n) end
-            return n""";
+            return {#ks, n}""";
 
     /** MEMORY USAGE of a few random entries: KEYS = all; ARGV = sample size. Returns {sampled, bytes}. */
     static final String SAMPLE = """
@@ -128,7 +159,8 @@ public final class CacheStore {
             redis.call('EXPIRE', KEYS[1], ARGV[1])
             return 1""";
 
-    private static final int BATCH = 500;
+    /** Keys handled by one script call (invalidation and prune batches). */
+    static final int BATCH = 500;
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper mapper;
@@ -139,6 +171,7 @@ public final class CacheStore {
     private final String sizes;
     private final String stats;
     private final String indexes;
+    private final String records;
     private final long metaTtlSeconds;
 
     /**
@@ -157,6 +190,7 @@ public final class CacheStore {
         this.sizes = prefix + "meta:sizes";
         this.stats = prefix + "meta:stats";
         this.indexes = prefix + "meta:indexes";
+        this.records = prefix + "meta:idx";
     }
 
     public String prefix() {
@@ -224,12 +258,13 @@ public final class CacheStore {
         }
         List<String> args = new ArrayList<>(16);
         args.add(STORE);
-        args.add(Integer.toString(5 + idx.size()));
+        args.add(Integer.toString(6 + idx.size()));
         args.add(key);
         args.add(all);
         args.add(sizes);
         args.add(stats);
         args.add(indexes);
+        args.add(records);
         args.addAll(idx);
         args.add(new String(value, StandardCharsets.UTF_8));
         args.add(Long.toString(ttlSeconds));
@@ -243,7 +278,7 @@ public final class CacheStore {
     /** Drops one entry by its hash (or full key); the number of entries removed (0 or 1). */
     public Uni<Long> invalidateKey(String hashOrKey) {
         String key = hashOrKey.startsWith(prefix) ? hashOrKey : entryKey(hashOrKey);
-        return call("EVAL", DROP, "3", all, sizes, stats, "invalidations", key).map(CacheStore::asLong);
+        return call("EVAL", DROP, "5", all, sizes, stats, indexes, records, "invalidations", key).map(CacheStore::asLong);
     }
 
     /** Drops every entry of an index set (model or provider), in batches. */
@@ -252,7 +287,7 @@ public final class CacheStore {
     }
 
     private Uni<Long> dropIndexFrom(String indexKey, long soFar) {
-        return call("EVAL", DROP_INDEX, "4", all, sizes, stats, indexKey, Integer.toString(BATCH)).chain(r -> {
+        return call("EVAL", DROP_INDEX, "6", all, sizes, stats, indexKey, indexes, records, Integer.toString(BATCH)).chain(r -> {
             long popped = r.get(0).toLong();
             long total = soFar + r.get(1).toLong();
             return popped >= BATCH ? dropIndexFrom(indexKey, total) : Uni.createFrom().item(total);
@@ -265,17 +300,38 @@ public final class CacheStore {
     }
 
     private Uni<Long> dropAllFrom(long soFar) {
-        return call("EVAL", DROP_ALL, "4", all, sizes, stats, indexes, Integer.toString(BATCH)).chain(r -> {
+        return call("EVAL", DROP_ALL, "5", all, sizes, stats, indexes, records, Integer.toString(BATCH)).chain(r -> {
             long taken = r.get(0).toLong();
             long total = soFar + r.get(1).toLong();
             return taken >= BATCH ? dropAllFrom(total) : Uni.createFrom().item(total);
         });
     }
 
-    /** Counts and unindexes entries whose TTL ran out; the number found. */
+    /** Counts and unindexes entries whose TTL ran out, one batch ({@value #BATCH} at most); the number found. */
     public Uni<Long> prune() {
-        return call("EVAL", PRUNE, "3", all, sizes, stats, Long.toString(System.currentTimeMillis()),
-                Integer.toString(BATCH)).map(CacheStore::asLong);
+        return pruneBatch().map(r -> r[1]);
+    }
+
+    /**
+     * Like {@link #prune()}, repeated while a batch comes back full and found expirations, at most
+     * {@code maxRounds} batches (a backlog larger than that is left to the next call); the number found.
+     */
+    public Uni<Long> pruneRounds(int maxRounds) {
+        return pruneFrom(Math.max(1, maxRounds), 0);
+    }
+
+    private Uni<Long> pruneFrom(int roundsLeft, long soFar) {
+        return pruneBatch().chain(r -> {
+            long total = soFar + r[1];
+            return r[0] >= BATCH && r[1] > 0 && roundsLeft > 1 ? pruneFrom(roundsLeft - 1, total)
+                    : Uni.createFrom().item(total);
+        });
+    }
+
+    /** {taken (expiry passed), expired (key gone)}. */
+    private Uni<long[]> pruneBatch() {
+        return call("EVAL", PRUNE, "5", all, sizes, stats, indexes, records, Long.toString(System.currentTimeMillis()),
+                Integer.toString(BATCH)).map(r -> new long[] {r.get(0).toLong(), r.get(1).toLong()});
     }
 
     /** Adds this instance's counts to the shared counters. */

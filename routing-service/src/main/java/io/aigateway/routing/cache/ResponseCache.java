@@ -564,6 +564,6 @@ public class ResponseCache {
         if (!config.enabled() || !gate.available()) {
             return Uni.createFrom().voidItem();
         }
-        return store.prune().replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid();
+        return store.pruneRounds(config.pruneMaxRounds()).replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid();
     }
 }

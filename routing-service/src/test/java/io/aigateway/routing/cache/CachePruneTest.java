@@ -1,0 +1,176 @@
+package io.aigateway.routing.cache;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The expiry sweep and the invalidations leave nothing of an entry behind: not in {@code idx:all}, not in the
+ * model/provider index sets, not in {@code meta:sizes}/{@code meta:idx}; the shared keys/bytes return to 0.
+ * Real Redis, a key prefix of this class; the scheduled sweep is pushed out of the way so the test drives it.
+ */
+@QuarkusTest
+@TestProfile(CachePruneTest.Profile.class)
+class CachePruneTest {
+
+    static final String PREFIX = "aigw:test:cacheprune:" + UUID.randomUUID().toString().substring(0, 8) + ":v1:";
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "aigw.cache.enabled", "true",
+                    "aigw.cache.key-prefix", PREFIX,
+                    "aigw.cache.prune-interval", "1h",
+                    "aigw.cache.prune-max-rounds", "20",
+                    "aigw.adapter.url", "http://127.0.0.1:9");
+        }
+    }
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    ResponseCache cache;
+
+    @Inject
+    RedisDataSource redis;
+
+    @AfterEach
+    void clear() {
+        cache.store().invalidateAll().await().atMost(WAIT);
+    }
+
+    static String hash() {
+        return UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private void put(CacheStore store, List<String> hashes, long ttlSeconds, Set<String> models, String provider) {
+        byte[] value = "{\"v\":1,\"body\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        for (int from = 0; from < hashes.size(); from += 100) {
+            List<Uni<Void>> puts = new ArrayList<>();
+            for (String h : hashes.subList(from, Math.min(hashes.size(), from + 100))) {
+                puts.add(store.put(h, value, ttlSeconds, models, provider));
+            }
+            Uni.join().all(puts).andFailFast().await().atMost(WAIT);
+        }
+    }
+
+    private long card(String set) {
+        return redis.set(String.class).scard(set);
+    }
+
+    @Test
+    void expiredEntriesLeaveEveryIndexAndTheStatsReturnToZero() throws Exception {
+        CacheStore store = cache.store();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String model = "prune-model-" + tag;
+        String provider = "prune-prov-" + tag;
+        int n = CacheStore.BATCH * 2 + 200; // more than one sweep batch: the tick must repeat
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            hashes.add(hash());
+        }
+        long expirationsBefore = store.shared().await().atMost(WAIT).getOrDefault("expirations", 0L);
+        // steady traffic: a longer-lived entry in the same sets keeps them (and their expiry) alive
+        String live = hash();
+        put(store, List.of(live), 300, Set.of(model, provider + "/" + model), provider);
+        long liveBytes = store.shared().await().atMost(WAIT).getOrDefault("bytes", 0L);
+        assertTrue(liveBytes > 0);
+        put(store, hashes, 1, Set.of(model, provider + "/" + model), provider);
+
+        String modelIdx = store.modelIndex(model);
+        String servedIdx = store.modelIndex(provider + "/" + model);
+        String providerIdx = store.providerIndex(provider);
+        assertEquals(n + 1, card(modelIdx));
+        assertEquals(n + 1, card(providerIdx));
+        assertEquals(n + 1, redis.sortedSet(String.class).zcard(PREFIX + "idx:all"));
+        assertTrue(store.shared().await().atMost(WAIT).getOrDefault("bytes", 0L) > liveBytes);
+
+        String[] keys = hashes.stream().map(store::entryKey).toArray(String[]::new);
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (redis.key().exists(keys) > 0 && System.nanoTime() < end) { // Redis expires them (1 s TTL)
+            Thread.sleep(100);
+        }
+        assertEquals(0, redis.key().exists(keys), "entries expired in Redis");
+        // the index still names them until the sweep runs
+        assertEquals(n + 1, card(modelIdx));
+
+        cache.prune().await().atMost(WAIT); // one scheduled tick
+
+        Set<String> onlyLive = Set.of(store.entryKey(live));
+        assertEquals(1, redis.sortedSet(String.class).zcard(PREFIX + "idx:all"), "idx:all size");
+        assertEquals(1, card(modelIdx), "model index set size");
+        assertEquals(1, card(providerIdx), "provider index set size");
+        assertEquals(onlyLive, Set.copyOf(redis.sortedSet(String.class).zrange(PREFIX + "idx:all", 0, -1)), "idx:all");
+        assertEquals(onlyLive, redis.set(String.class).smembers(modelIdx), "model index set");
+        assertEquals(onlyLive, redis.set(String.class).smembers(servedIdx), "served-model index set");
+        assertEquals(onlyLive, redis.set(String.class).smembers(providerIdx), "provider index set");
+        assertEquals(1, redis.hash(String.class).hlen(PREFIX + "meta:sizes"), "meta:sizes");
+        assertEquals(1, redis.hash(String.class).hlen(PREFIX + "meta:idx"), "meta:idx");
+        Map<String, Long> shared = store.shared().await().atMost(WAIT);
+        assertEquals(1L, shared.get("keys"));
+        assertEquals(liveBytes, shared.getOrDefault("bytes", 0L));
+        assertEquals(expirationsBefore + n, shared.getOrDefault("expirations", 0L));
+
+        // the last entry goes: nothing of the cache is left, keys/bytes are back to 0
+        assertEquals(1L, store.invalidateKey(live).await().atMost(WAIT));
+        assertEquals(0, redis.key().exists(PREFIX + "idx:all", modelIdx, servedIdx, providerIdx, PREFIX + "meta:sizes",
+                PREFIX + "meta:idx"));
+        Set<String> named = redis.set(String.class).smembers(PREFIX + "meta:indexes");
+        assertFalse(named.contains(modelIdx) || named.contains(servedIdx) || named.contains(providerIdx), named.toString());
+        shared = store.shared().await().atMost(WAIT);
+        assertEquals(0L, shared.get("keys"));
+        assertEquals(0L, shared.getOrDefault("bytes", 0L));
+    }
+
+    @Test
+    void invalidationsAndRestoresTakeEntriesOutOfTheirOtherIndexes() {
+        CacheStore store = cache.store();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String m1 = "inv-m1-" + tag;
+        String m2 = "inv-m2-" + tag;
+        String p1 = "inv-p1-" + tag;
+        String p2 = "inv-p2-" + tag;
+        String a = hash();
+        String b = hash();
+        String c = hash();
+        put(store, List.of(a, b), 300, Set.of(m1), p1);
+        put(store, List.of(c), 300, Set.of(m2), p1);
+
+        // by model: a and b leave the provider set too; c stays where it is
+        assertEquals(2L, store.invalidateIndex(store.modelIndex(m1)).await().atMost(WAIT));
+        assertEquals(Set.of(store.entryKey(c)), redis.set(String.class).smembers(store.providerIndex(p1)));
+        assertEquals(1L, redis.hash(String.class).hlen(PREFIX + "meta:idx"));
+
+        // stored again under another provider: out of the old provider's set
+        put(store, List.of(c), 300, Set.of(m2), p2);
+        assertEquals(0, card(store.providerIndex(p1)));
+        assertEquals(Set.of(store.entryKey(c)), redis.set(String.class).smembers(store.providerIndex(p2)));
+        assertFalse(redis.set(String.class).sismember(PREFIX + "meta:indexes", store.providerIndex(p1)));
+
+        // by key: out of its model and provider sets
+        assertEquals(1L, store.invalidateKey(c).await().atMost(WAIT));
+        assertEquals(0, redis.key().exists(store.modelIndex(m2), store.providerIndex(p2)));
+        assertEquals(0, redis.hash(String.class).hlen(PREFIX + "meta:idx"));
+        Map<String, Long> shared = store.shared().await().atMost(WAIT);
+        assertEquals(0L, shared.get("keys"));
+        assertEquals(0L, shared.getOrDefault("bytes", 0L));
+    }
+}
