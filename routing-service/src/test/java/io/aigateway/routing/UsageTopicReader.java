@@ -17,16 +17,16 @@ import java.util.Properties;
 import java.util.UUID;
 
 /** Reads the real {@code ai.usage.v1} topic of the test broker, with a group of its own. */
-final class UsageTopicReader implements AutoCloseable {
+public final class UsageTopicReader implements AutoCloseable {
 
-    record Found(String key, UsageEvent event) {
+    public record Found(String key, UsageEvent event) {
     }
 
     private final KafkaConsumer<String, String> consumer;
     private final ObjectMapper mapper = Json.newMapper();
     private final Map<String, Found> byRequestId = new HashMap<>();
 
-    UsageTopicReader() {
+    public UsageTopicReader() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("aigw.test.kafka", "127.0.0.1:19092"));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "routing-test-" + UUID.randomUUID());
@@ -37,7 +37,7 @@ final class UsageTopicReader implements AutoCloseable {
         consumer.subscribe(List.of(Topics.USAGE));
     }
 
-    Found await(String requestId, Duration timeout) throws Exception {
+    public Found await(String requestId, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             Found f = byRequestId.get(requestId);
