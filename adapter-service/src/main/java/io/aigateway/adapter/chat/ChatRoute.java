@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code POST /internal/v1/providers/{providerId}/chat} (docs/internal-contracts.md, "routing → adapter"),
  * as a plain Vert.x route: the status and headers are decided only once the provider answered, and a
- * stream is relayed chunk by chunk with back-pressure, never buffered. The internal token is checked
- * by {@code InternalTokenFilter} before this runs.
+ * stream is relayed chunk by chunk with back-pressure, never buffered. Only routing-service's credential
+ * reaches it (service-support's mechanism and the {@code provider-chat} permission run before any route).
  *
  * <p>Failures before any stream data are a non-2xx {@link ProviderError}: 504 for TIMEOUT, 404 for an
  * unknown provider or model (MODEL_NOT_FOUND), 400 for a body that is not a JSON object (BAD_REQUEST),

@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * adapter-service configuration: the provider catalog ({@code aigw.providers.<id>.*}), the internal token,
- * health checks and chat limits. Prices and models are data here, never constants in code.
+ * adapter-service configuration: the provider catalog ({@code aigw.providers.<id>.*}), health checks and chat limits. Prices and models are data here, never constants in code.
  */
 @ConfigMapping(prefix = "aigw")
 public interface AigwConfig {
@@ -20,16 +19,9 @@ public interface AigwConfig {
     /** Providers by id ({@code [a-z][a-z0-9]*}). */
     Map<String, ProviderConfig> providers();
 
-    Internal internal();
-
     Health health();
 
     Chat chat();
-
-    interface Internal {
-        /** Shared secret every {@code /internal/**} call must present in {@code X-Aigw-Internal-Token}. */
-        String token();
-    }
 
     interface Health {
         /** Whether the background health checks run. */

@@ -1,6 +1,7 @@
 package io.aigateway.adapter.rest;
 
 import io.aigateway.contracts.error.ApiError;
+import io.aigateway.support.rest.JaxRsErrors;
 import io.aigateway.contracts.error.ApiException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -42,10 +43,7 @@ public class ErrorMappers {
     }
 
     static Response render(ApiError error) {
-        Response.ResponseBuilder b = Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(error.envelope());
-        error.headers().forEach(b::header);
-        return b.build();
+        return JaxRsErrors.toResponse(error);
     }
 
 }

@@ -1,5 +1,8 @@
 package io.aigateway.adapter.rest;
 
+import io.aigateway.support.security.ServiceRoles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.aigateway.adapter.catalog.ProviderCatalog;
 import io.aigateway.adapter.health.ProviderHealthMonitor;
 import io.aigateway.adapter.provider.HealthResult;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The catalog with health ({@code GET /internal/v1/providers}) and one provider's health. No secrets, no URLs. */
+@RolesAllowed({ServiceRoles.ROUTING, ServiceRoles.ADMIN, ServiceRoles.OPS})
 @Path("/internal/v1/providers")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProviderResource {

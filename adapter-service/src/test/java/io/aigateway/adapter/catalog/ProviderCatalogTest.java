@@ -43,7 +43,6 @@ class ProviderCatalogTest {
 
     private static List<ProviderSettings> resolve(Map<String, String> props, Function<String, String> env) {
         Map<String, String> all = new HashMap<>(props);
-        all.put("aigw.internal.token", "t");
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(AigwConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test", 100)).withValidateUnknown(false).build();
@@ -52,7 +51,6 @@ class ProviderCatalogTest {
 
     private static List<ProviderSettings> resolveLenient(Map<String, String> props, List<String> problems) {
         Map<String, String> all = new HashMap<>(props);
-        all.put("aigw.internal.token", "t");
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(AigwConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test", 100)).withValidateUnknown(false).build();

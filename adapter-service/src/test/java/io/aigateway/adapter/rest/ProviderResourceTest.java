@@ -63,6 +63,27 @@ class ProviderResourceTest {
                 .then().statusCode(401).body("error.message", containsString(AigwHeaders.INTERNAL_TOKEN));
     }
 
+    /** Each route accepts only the callers it names: the provider chat only routing-service. */
+    @Test
+    void onlyNamedCallersGetThrough() {
+        String chat = "{\"model\":\"fake-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        for (String token : new String[]{"test-token-edge-0000", "test-token-admin-000", "test-token-ops-00000"}) {
+            given().header(AigwHeaders.INTERNAL_TOKEN, token).contentType("application/json").body(chat)
+                    .post("/internal/v1/providers/fake/chat").then().statusCode(403)
+                    .body("error.type", equalTo("permission_error"));
+        }
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-edge-0000").get("/internal/v1/providers")
+                .then().statusCode(403).body("error.type", equalTo("permission_error"));
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-admin-000").get("/internal/v1/providers").then().statusCode(200);
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-routing-0").get("/internal/v1/providers/fake/health")
+                .then().statusCode(200);
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-routing-0").contentType("application/json").body("[1,2]")
+                .post("/internal/v1/providers/fake/chat").then().statusCode(400);
+        // a ;parameter is refused before authentication and routing
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-edge-0000").contentType("application/json").body(chat)
+                .urlEncodingEnabled(false).post("/internal;x/v1/providers/fake/chat").then().statusCode(404);
+    }
+
     @Test
     void unknownProviderOrModelIs404ModelNotFound() {
         given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN).contentType("application/json")

@@ -1,5 +1,7 @@
 package io.aigateway.admin.common;
 
+import io.aigateway.support.rest.JaxRsErrors;
+
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -77,11 +79,7 @@ public class ErrorMappers {
     }
 
     public static Response toResponse(ApiError error) {
-        Response.ResponseBuilder builder = Response.status(error.status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(error.envelope());
-        error.headers().forEach(builder::header);
-        return builder.build();
+        return JaxRsErrors.toResponse(error);
     }
 
     private static ApiError badJson(JsonMappingException e) {

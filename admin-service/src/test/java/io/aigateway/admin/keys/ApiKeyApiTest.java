@@ -171,9 +171,27 @@ class ApiKeyApiTest {
                 .then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
         given().when().get("/internal/v1/keys/" + "0".repeat(64))
                 .then().statusCode(401);
-        given().header("X-Aigw-Internal-Token", "").when().get("//internal/v1/keys/" + "0".repeat(64))
+        given().header("X-Aigw-Internal-Token", "").when().get("/internal/v1/keys/" + "0".repeat(64))
                 .then().statusCode(401);
+        // a request-target with two readings is refused before authentication, whatever the credential
+        given().header("X-Aigw-Internal-Token", TOKEN).when().get("//internal/v1/keys/" + "0".repeat(64))
+                .then().statusCode(404);
+        given().urlEncodingEnabled(false).contentType(ContentType.JSON).body(body)
+                .when().post("/internal;x/v1/keys").then().statusCode(404);
         given().when().get("/internal/v1/unknown").then().statusCode(401);
+        // per-caller: only the operator bootstraps keys; the edge (and the operator) look them up
+        given().contentType(ContentType.JSON).body(body).header("X-Aigw-Internal-Token", "test-token-edge-0000")
+                .when().post("/internal/v1/keys").then().statusCode(403).body("error.type", equalTo("permission_error"));
+        given().contentType(ContentType.JSON).body(body).header("X-Aigw-Internal-Token", "test-token-admin-000")
+                .when().post("/internal/v1/keys").then().statusCode(403);
+        given().contentType(ContentType.JSON).body(body).header("X-Aigw-Internal-Token", "test-token-ops-00000")
+                .when().post("/internal/v1/keys").then().statusCode(201);
+        given().header("X-Aigw-Internal-Token", "test-token-routing-0").when().get("/internal/v1/keys/" + "0".repeat(64))
+                .then().statusCode(403);
+        given().header("X-Aigw-Internal-Token", "test-token-edge-0000").when().get("/internal/v1/keys/" + "0".repeat(64))
+                .then().statusCode(404);
+        // a service credential is not an admin's API key
+        given().header("X-Aigw-Internal-Token", TOKEN).when().get("/api/v1/ai/admin/keys").then().statusCode(403);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.aigateway.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.Json;
+import io.aigateway.contracts.internal.KeyHashing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -44,7 +45,13 @@ public final class E2eStack {
     private static E2eStack instance;
 
     public final String runId = UUID.randomUUID().toString().substring(0, 8);
-    public final String internalToken = "e2e-" + UUID.randomUUID();
+    /** The operator's credential (service role {@code ops}): key bootstrap, breaker resets. */
+    public final String internalToken = "e2e-ops-" + UUID.randomUUID();
+    /** Each calling service's own credential, as the stack generates them; the services get only their hashes. */
+    public final Map<String, String> serviceTokens = Map.of(
+            "edge", "e2e-edge-" + UUID.randomUUID(),
+            "routing", "e2e-routing-" + UUID.randomUUID(),
+            "admin", "e2e-admin-" + UUID.randomUUID());
     public final String kafka = System.getProperty("aigw.test.kafka", "127.0.0.1:19092");
     public final Path root;
     public final Path logs;
@@ -122,7 +129,10 @@ public final class E2eStack {
         waitHttp("fake-provider", fakeUrl() + "/_control/health", Duration.ofSeconds(30));
 
         Map<String, String> common = new LinkedHashMap<>();
-        common.put("AIGW_INTERNAL_TOKEN", internalToken);
+        common.put("AIGW_CALLER_EDGE_SHA256", KeyHashing.sha256Hex(serviceTokens.get("edge")));
+        common.put("AIGW_CALLER_ROUTING_SHA256", KeyHashing.sha256Hex(serviceTokens.get("routing")));
+        common.put("AIGW_CALLER_ADMIN_SHA256", KeyHashing.sha256Hex(serviceTokens.get("admin")));
+        common.put("AIGW_CALLER_OPS_SHA256", KeyHashing.sha256Hex(internalToken));
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
         common.put("QUARKUS_DATASOURCE_REACTIVE_URL", PG_REACTIVE);
         common.put("QUARKUS_DATASOURCE_JDBC_URL", PG_JDBC);
@@ -167,6 +177,16 @@ public final class E2eStack {
     private void startService(String module, int port, Map<String, String> common, List<String> props) throws IOException {
         Map<String, String> env = new LinkedHashMap<>(common);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // its own credential only (adapter- and usage-service call no one)
+        String self = switch (module) {
+            case "gateway-edge" -> "edge";
+            case "routing-service" -> "routing";
+            case "admin-service" -> "admin";
+            default -> null;
+        };
+        if (self != null) {
+            env.put("AIGW_TOKEN_" + self.toUpperCase(java.util.Locale.ROOT), serviceTokens.get(self));
+        }
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         args.addAll(props);

@@ -2,7 +2,7 @@ package io.aigateway.fake;
 
 /**
  * {@code java -jar fake-provider.jar [--port N] [--host H] [--event-loops N]}.
- * Environment: {@code FAKE_PROVIDER_PORT} (default 8090, 0 = random), {@code FAKE_PROVIDER_HOST} (default 0.0.0.0),
+ * Environment: {@code FAKE_PROVIDER_PORT} (default 8090, 0 = random), {@code FAKE_PROVIDER_HOST} (default 127.0.0.1),
  * {@code FAKE_PROVIDER_EVENT_LOOPS} (default 1). Prints {@code fake-provider listening on <port>} when ready.
  */
 public final class FakeProviderMain {
@@ -13,7 +13,7 @@ public final class FakeProviderMain {
     public static void main(String[] args) throws Exception {
         System.setProperty("vertx.disableFileCPResolving", "true");
         int port = intValue("FAKE_PROVIDER_PORT", System.getenv("FAKE_PROVIDER_PORT"), 8090);
-        String host = envOr("FAKE_PROVIDER_HOST", "0.0.0.0");
+        String host = envOr("FAKE_PROVIDER_HOST", "127.0.0.1");
         int loops = intValue("FAKE_PROVIDER_EVENT_LOOPS", System.getenv("FAKE_PROVIDER_EVENT_LOOPS"), 1);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -66,7 +66,7 @@ public final class FakeProviderMain {
     }
 
     private static final String USAGE = "usage: java -jar fake-provider.jar [--port N] [--host H] [--event-loops N]\n"
-            + "  env: FAKE_PROVIDER_PORT (default 8090, 0 = random), FAKE_PROVIDER_HOST (default 0.0.0.0),\n"
+            + "  env: FAKE_PROVIDER_PORT (default 8090, 0 = random), FAKE_PROVIDER_HOST (default 127.0.0.1),\n"
             + "       FAKE_PROVIDER_EVENT_LOOPS (default 1)";
 
     private static String envOr(String name, String fallback) {

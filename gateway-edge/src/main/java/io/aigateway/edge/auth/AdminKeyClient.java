@@ -1,11 +1,12 @@
 package io.aigateway.edge.auth;
 
+import io.aigateway.support.security.ServiceCredentials;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.contracts.internal.ApiKeyRecord;
 import io.aigateway.edge.config.AdminConfig;
 import io.aigateway.edge.config.EdgeConfig;
-import io.aigateway.edge.config.InternalConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -31,14 +32,14 @@ public class AdminKeyClient {
     private final String basePath;
     private final long timeoutMs;
 
-    public AdminKeyClient(Vertx vertx, AdminConfig admin, InternalConfig internal, EdgeConfig edge, ObjectMapper mapper) {
+    public AdminKeyClient(Vertx vertx, AdminConfig admin, ServiceCredentials credentials, EdgeConfig edge, ObjectMapper mapper) {
         URI uri = URI.create(admin.url());
         this.ssl = "https".equalsIgnoreCase(uri.getScheme());
         this.host = uri.getHost();
         this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.token = internal.token();
+        this.token = credentials.token();
         this.mapper = mapper;
         this.timeoutMs = edge.auth().adminTimeout().toMillis();
         this.client = WebClient.create(vertx, new WebClientOptions()

@@ -1,5 +1,7 @@
 package io.aigateway.edge.chat;
 
+import io.aigateway.support.security.ServiceCredentials;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +12,6 @@ import io.aigateway.contracts.openai.ChatCompletionRequest;
 import io.aigateway.edge.auth.ApiKeyService;
 import io.aigateway.edge.auth.Caller;
 import io.aigateway.edge.config.EdgeConfig;
-import io.aigateway.edge.config.InternalConfig;
 import io.aigateway.edge.http.BodyReader;
 import io.aigateway.edge.http.Contexts;
 import io.aigateway.edge.http.ErrorResponder;
@@ -53,14 +54,14 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
     private final long maxBodyBytes;
 
     public ChatCompletionsHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
-                                  PublicRequests publicRequests, ObjectMapper mapper, InternalConfig internal,
+                                  PublicRequests publicRequests, ObjectMapper mapper, ServiceCredentials credentials,
                                   EdgeConfig config) {
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
         this.publicRequests = publicRequests;
         this.mapper = mapper;
-        this.internalToken = internal.token();
+        this.internalToken = credentials.token();
         this.maxBodyBytes = config.maxBodyBytes();
     }
 

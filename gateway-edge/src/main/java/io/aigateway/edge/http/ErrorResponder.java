@@ -1,7 +1,7 @@
 package io.aigateway.edge.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aigateway.support.http.ErrorWriter;
+
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.error.ApiException;
 import io.vertx.core.buffer.Buffer;
@@ -15,21 +15,16 @@ import org.jboss.logging.Logger;
 import java.util.Map;
 
 /**
- * Renders an {@link ApiError} as OpenAI's envelope with its status and headers: the edge's equivalent of
- * an ExceptionMapper (the public routes are plain Vert.x routes, see {@code EdgeRouter}).
+ * Renders an {@link ApiError} as OpenAI's envelope with its status and headers: with service-support's {@link ErrorWriter}, plus what only the
+ * edge needs: a request body not yet read is discarded (or the connection closed) so the connection stays usable (the public routes are plain Vert.x routes, see {@code EdgeRouter}).
  */
 @ApplicationScoped
 public class ErrorResponder {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
-    private static final Buffer FALLBACK = Buffer.buffer(
-            "{\"error\":{\"message\":\"Internal error\",\"type\":\"api_error\",\"param\":null,\"code\":\"internal_error\"}}");
-
-    private final ObjectMapper mapper;
     private final long maxBodyBytes;
 
-    public ErrorResponder(ObjectMapper mapper, EdgeConfig config) {
-        this.mapper = mapper;
+    public ErrorResponder(EdgeConfig config) {
         this.maxBodyBytes = config.maxBodyBytes();
     }
 
@@ -52,12 +47,7 @@ public class ErrorResponder {
             resp.end();
             return;
         }
-        Buffer body;
-        try {
-            body = Buffer.buffer(mapper.writeValueAsBytes(error.envelope()));
-        } catch (JsonProcessingException e) {
-            body = FALLBACK;
-        }
+        Buffer body = Buffer.buffer(ErrorWriter.bytes(error));
         resp.setStatusCode(error.status());
         for (Map.Entry<String, String> h : error.headers().entrySet()) {
             resp.putHeader(h.getKey(), h.getValue());

@@ -1,5 +1,8 @@
 package io.aigateway.edge.http;
 
+import io.aigateway.support.http.RequestIdFilter;
+import io.aigateway.support.http.RequestIds;
+
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.metrics.EdgeMetrics;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,7 +22,7 @@ public class PublicRequests {
 
     /** @return the request ID (client's when sane, else a new UUID) */
     public String begin(RoutingContext rc, String route) {
-        String rid = RequestIds.resolve(rc.request().getHeader(AigwHeaders.REQUEST_ID));
+        String rid = RequestIdFilter.of(rc); // assigned, put in MDC and echoed by service-support's filter
         MDC.put(RequestIds.MDC_KEY, rid);
         HttpServerResponse resp = rc.response();
         resp.putHeader("x-request-id", rid);

@@ -1,9 +1,10 @@
 package io.aigateway.edge.models;
 
+import io.aigateway.support.security.ServiceCredentials;
+
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.auth.ApiKeyService;
 import io.aigateway.edge.config.EdgeConfig;
-import io.aigateway.edge.config.InternalConfig;
 import io.aigateway.edge.http.Contexts;
 import io.aigateway.edge.http.ErrorResponder;
 import io.aigateway.edge.http.PublicRequests;
@@ -43,12 +44,12 @@ public class ModelsHandler implements Handler<RoutingContext> {
     private volatile Slot slot;
 
     public ModelsHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
-                         PublicRequests publicRequests, InternalConfig internal, EdgeConfig config) {
+                         PublicRequests publicRequests, ServiceCredentials credentials, EdgeConfig config) {
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
         this.publicRequests = publicRequests;
-        this.internalToken = internal.token();
+        this.internalToken = credentials.token();
         this.ttlNanos = config.modelsCacheTtl().toNanos();
     }
 

@@ -1,10 +1,11 @@
 package io.aigateway.edge.preferences;
 
+import io.aigateway.support.security.ServiceCredentials;
+
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.auth.ApiKeyService;
 import io.aigateway.edge.auth.Caller;
-import io.aigateway.edge.config.InternalConfig;
 import io.aigateway.edge.http.BodyReader;
 import io.aigateway.edge.http.Contexts;
 import io.aigateway.edge.http.ErrorResponder;
@@ -51,12 +52,12 @@ public class PreferencesHandler {
     private final long timeoutMs;
 
     public PreferencesHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
-                              PublicRequests publicRequests, InternalConfig internal, PreferencesConfig config) {
+                              PublicRequests publicRequests, ServiceCredentials credentials, PreferencesConfig config) {
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
         this.publicRequests = publicRequests;
-        this.internalToken = internal.token();
+        this.internalToken = credentials.token();
         this.maxBodyBytes = config.maxBodyBytes();
         this.timeoutMs = config.timeout().toMillis();
     }

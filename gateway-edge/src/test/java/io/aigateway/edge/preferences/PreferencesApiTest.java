@@ -108,7 +108,7 @@ class PreferencesApiTest {
 
         given().header("Authorization", key.bearer()).delete(PATH + "/writing").then().statusCode(204).body(emptyString());
         given().header("Authorization", key.bearer()).delete(PATH + "/coding").then().statusCode(404).body(Matchers.equalTo(notFound));
-        given().header("Authorization", key.bearer()).delete(PATH + "/Not%20Valid").then().statusCode(400)
+        given().urlEncodingEnabled(false).header("Authorization", key.bearer()).delete(PATH + "/Not%20Valid").then().statusCode(400)
                 .body("error.param", Matchers.equalTo("context"));
         WireMockResource.routing().verify(1, deleteRequestedFor(urlEqualTo(INTERNAL + "/writing"))
                 .withHeader("X-Aigw-Internal-Token", equalTo("test-internal-token"))

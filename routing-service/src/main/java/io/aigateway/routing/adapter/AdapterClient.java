@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.catalog.ProviderInfo;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.routing.config.AdapterConfig;
-import io.aigateway.routing.config.InternalConfig;
+import io.aigateway.support.security.ServiceCredentials;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,14 +43,14 @@ public class AdapterClient {
     private final String token;
     private final long catalogTimeoutMs;
 
-    public AdapterClient(Vertx vertx, AdapterConfig config, InternalConfig internal, ObjectMapper mapper) {
+    public AdapterClient(Vertx vertx, AdapterConfig config, ServiceCredentials credentials, ObjectMapper mapper) {
         URI uri = URI.create(config.url());
         this.ssl = "https".equalsIgnoreCase(uri.getScheme());
         this.host = uri.getHost();
         this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.token = internal.token();
+        this.token = credentials.token();
         this.mapper = mapper;
         this.catalogTimeoutMs = config.catalogTimeout().toMillis();
         HttpClientOptions options = new HttpClientOptions()

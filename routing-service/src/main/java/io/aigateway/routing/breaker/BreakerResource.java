@@ -1,5 +1,8 @@
 package io.aigateway.routing.breaker;
 
+import io.aigateway.support.security.ServiceRoles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.routing.catalog.Catalog;
 import io.aigateway.routing.catalog.CatalogService;
@@ -20,6 +23,7 @@ import java.util.Map;
  * (CLOSED when never called) and any other provider called so far; {@code POST /internal/v1/breakers/{provider}/reset}
  * closes one (404 for a provider that is neither in the catalog nor has a breaker).
  */
+@RolesAllowed({ServiceRoles.ADMIN, ServiceRoles.OPS})
 @Path("/internal/v1/breakers")
 @Produces(MediaType.APPLICATION_JSON)
 public class BreakerResource {

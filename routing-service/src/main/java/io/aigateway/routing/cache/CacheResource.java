@@ -1,5 +1,8 @@
 package io.aigateway.routing.cache;
 
+import io.aigateway.support.security.ServiceRoles;
+import jakarta.annotation.security.RolesAllowed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aigateway.contracts.error.ApiError;
 import io.smallrye.mutiny.Uni;
@@ -21,6 +24,7 @@ import java.util.Map;
  * {@code {"key"}} (the hex key of {@code x-aigw-cache-key}), {@code {"model"}}, {@code {"provider"}},
  * {@code {"all":true}}, and {@code POST /internal/v1/cache/warm}.
  */
+@RolesAllowed({ServiceRoles.ADMIN, ServiceRoles.OPS})
 @Path("/internal/v1/cache")
 @Produces(MediaType.APPLICATION_JSON)
 public class CacheResource {

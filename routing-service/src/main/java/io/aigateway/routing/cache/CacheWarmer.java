@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.routing.chat.ChatRouteHandler;
-import io.aigateway.routing.config.InternalConfig;
+import io.aigateway.support.security.ServiceCredentials;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -49,11 +49,11 @@ public class CacheWarmer {
     private final String token;
     private volatile HttpClient client;
 
-    public CacheWarmer(Vertx vertx, ObjectMapper mapper, CacheConfig config, InternalConfig internal) {
+    public CacheWarmer(Vertx vertx, ObjectMapper mapper, CacheConfig config, ServiceCredentials credentials) {
         this.vertx = vertx;
         this.mapper = mapper;
         this.config = config;
-        this.token = internal.token();
+        this.token = credentials.token();
     }
 
     private HttpClient client() {

@@ -12,7 +12,7 @@ import io.aigateway.routing.config.RoutingConfig;
 import io.aigateway.routing.route.PreferenceSource;
 import io.aigateway.routing.route.UserPreferences;
 import io.aigateway.routing.usage.UsagePublisher;
-import io.aigateway.routing.web.RequestIds;
+import io.aigateway.support.http.RequestIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
@@ -406,7 +406,7 @@ public class ResponseCache {
                 CacheKeys.route(policy, steering));
         String requestId = ctx.get(RequestIds.CONTEXT_KEY);
         if (requestId == null) {
-            requestId = RequestIds.sanitize(h.get(AigwHeaders.REQUEST_ID));
+            requestId = RequestIds.resolve(h.get(AigwHeaders.REQUEST_ID));
         }
         return new Request(chat, hash, d.read(), d.write(), d.maxAgeSeconds(), d.ttlSeconds(), requestId, user,
                 h.get(AigwHeaders.CALLER_KEY), context, policy, System.nanoTime());

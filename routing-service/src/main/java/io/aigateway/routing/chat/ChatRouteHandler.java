@@ -30,8 +30,8 @@ import io.aigateway.routing.stats.RoutingStats;
 import io.aigateway.routing.breaker.ProviderBreakers;
 import io.aigateway.routing.cache.CacheTicket;
 import io.aigateway.routing.usage.UsagePublisher;
-import io.aigateway.routing.web.ErrorResponses;
-import io.aigateway.routing.web.RequestIds;
+import io.aigateway.support.http.ErrorWriter;
+import io.aigateway.support.http.RequestIds;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -123,14 +123,14 @@ public class ChatRouteHandler {
         if (ctx.failure() != null && status >= 500) {
             LOG.errorf("chat route failed: %s", ctx.failure().toString());
         }
-        ErrorResponses.write(ctx.response(), mapper, error);
+        ErrorWriter.write(ctx.response(), error);
     }
 
     void handle(RoutingContext ctx) {
         long start = System.nanoTime();
         String requestId = ctx.get(RequestIds.CONTEXT_KEY);
         if (requestId == null) {
-            requestId = RequestIds.sanitize(ctx.request().getHeader(AigwHeaders.REQUEST_ID));
+            requestId = RequestIds.resolve(ctx.request().getHeader(AigwHeaders.REQUEST_ID));
         }
         var h = ctx.request().headers();
         CallerHeaders caller = new CallerHeaders(requestId, h.get(AigwHeaders.CALLER_USER),
@@ -424,7 +424,7 @@ public class ChatRouteHandler {
         if (rc.policy() != null) {
             response.putHeader(AigwHeaders.POLICY_USED, rc.policy());
         }
-        ErrorResponses.write(response, mapper, error);
+        ErrorWriter.write(response, error);
         List<AttemptRecord> attempts = rc.attempts();
         String errorClass = attempts.isEmpty() ? error.code()
                 : String.valueOf(attempts.get(attempts.size() - 1).errorClass());

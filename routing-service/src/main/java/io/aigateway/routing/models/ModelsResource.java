@@ -1,5 +1,8 @@
 package io.aigateway.routing.models;
 
+import io.aigateway.support.security.ServiceRoles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.catalog.ProviderInfo;
 import io.aigateway.contracts.error.ApiError;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code GET /internal/v1/models}: the model groups and every {@code <providerId>/<modelId>} of enabled providers. */
+@RolesAllowed({ServiceRoles.EDGE, ServiceRoles.ADMIN, ServiceRoles.OPS})
 @Path("/internal/v1/models")
 public class ModelsResource {
 

@@ -1,5 +1,8 @@
 package io.aigateway.routing.preferences;
 
+import io.aigateway.support.security.ServiceRoles;
+import jakarta.annotation.security.RolesAllowed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.error.ApiError;
@@ -31,6 +34,7 @@ import java.util.Set;
  * <li>{@code DELETE /internal/v1/preferences/{context}} → 204, or 404 when there is none</li>
  * </ul>
  */
+@RolesAllowed({ServiceRoles.EDGE})
 @Path("/internal/v1/preferences")
 @Produces(MediaType.APPLICATION_JSON)
 public class PreferencesResource {

@@ -1,6 +1,7 @@
 package io.aigateway.routing.web;
 
 import io.aigateway.contracts.error.ApiError;
+import io.aigateway.support.rest.JaxRsErrors;
 import io.aigateway.contracts.error.ApiException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -41,13 +42,7 @@ public class ApiExceptionMapper {
     }
 
     static Response toResponse(ApiError error) {
-        Response.ResponseBuilder b = Response.status(error.status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(error.envelope());
-        for (Map.Entry<String, String> h : error.headers().entrySet()) {
-            b.header(h.getKey(), h.getValue());
-        }
-        return b.build();
+        return JaxRsErrors.toResponse(error);
     }
 
 }

@@ -1,5 +1,7 @@
 package io.aigateway.usage.web;
 
+import io.aigateway.support.rest.JaxRsErrors;
+
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.error.ApiException;
 import jakarta.ws.rs.WebApplicationException;
@@ -14,7 +16,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response apiError(ApiException e) {
-        return ErrorResponses.of(e.error());
+        return JaxRsErrors.toResponse(e.error());
     }
 
     @ServerExceptionMapper
@@ -22,7 +24,7 @@ public class ErrorMappers {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
         if (status >= 500) {
             LOG.errorf("Request failed: %s", e.toString());
-            return ErrorResponses.of(ApiError.internal("Internal error."));
+            return JaxRsErrors.toResponse(ApiError.internal("Internal error."));
         }
         String type = status == 401 || status == 403 ? "permission_error" : "invalid_request_error";
         String code = switch (status) {
@@ -33,13 +35,13 @@ public class ErrorMappers {
         };
         String message = Response.Status.fromStatusCode(status) == null
                 ? "Request rejected." : Response.Status.fromStatusCode(status).getReasonPhrase() + ".";
-        return ErrorResponses.of(new ApiError(status, type, code, null, message, null));
+        return JaxRsErrors.toResponse(new ApiError(status, type, code, null, message, null));
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         // No stack trace in logs or responses (it may carry data); the class and message are enough to triage.
         LOG.errorf("Unexpected error: %s", e.toString());
-        return ErrorResponses.of(ApiError.internal("Internal error."));
+        return JaxRsErrors.toResponse(ApiError.internal("Internal error."));
     }
 }

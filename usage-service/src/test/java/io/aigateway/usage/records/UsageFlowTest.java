@@ -161,6 +161,15 @@ class UsageFlowTest {
         given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN + "x").queryParam("userId", "x").get("/internal/v1/usage")
                 .then().statusCode(401).body("error.code", equalTo("invalid_api_key"));
         given().get("/q/health/live").then().statusCode(200);
+        // each caller named by the resource gets through; routing-service is not one of them
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-admin-000").queryParam("userId", "x").get("/internal/v1/usage")
+                .then().statusCode(200);
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-edge-0000").queryParam("userId", "x").get("/internal/v1/usage")
+                .then().statusCode(200);
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-routing-0").queryParam("userId", "x").get("/internal/v1/usage")
+                .then().statusCode(403).body("error.type", equalTo("permission_error"));
+        // a ;parameter never reaches the resource
+        given().urlEncodingEnabled(false).queryParam("userId", "x").get("/internal;x/v1/usage").then().statusCode(404);
     }
 
     @Test

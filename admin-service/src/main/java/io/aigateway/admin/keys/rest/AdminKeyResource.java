@@ -1,5 +1,8 @@
 package io.aigateway.admin.keys.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.aigateway.admin.keys.service.Roles;
+
 import io.aigateway.admin.keys.service.ApiKeyService;
 import io.aigateway.admin.keys.service.NewKey;
 import io.aigateway.contracts.error.ApiError;
@@ -17,7 +20,8 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 
 import java.time.Instant;
 
-/** Admin key management (admin role required, enforced by {@code AdminAuthFilter} for all of /api/v1/ai/admin). */
+/** Admin key management (admin role required, the admin-api permission and @RolesAllowed). */
+@RolesAllowed(Roles.ADMIN)
 @Path("/api/v1/ai/admin/keys")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminKeyResource {

@@ -1,5 +1,8 @@
 package io.aigateway.admin.keys.rest;
 
+import io.aigateway.support.security.ServiceRoles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.aigateway.admin.keys.service.ApiKeyService;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.internal.ApiKeyRecord;
@@ -16,8 +19,8 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 import java.util.Locale;
 
 /**
- * Service-to-service key API (guarded by the internal token, see {@code InternalTokenFilter}): bootstrap
- * creation (launcher, end-to-end tests) and the edge's lookup on a Redis miss.
+ * Service-to-service key API: bootstrap creation by the operator's credential (launcher, end-to-end tests) and the
+ * edge's lookup on a Redis miss — each only for that caller.
  */
 @Path("/internal/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,6 +33,7 @@ public class InternalKeyResource {
     }
 
     @POST
+    @RolesAllowed(ServiceRoles.OPS)
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     public Uni<CreatedKeyResponse> create(CreateKeyRequest body) {
@@ -37,6 +41,7 @@ public class InternalKeyResource {
     }
 
     @GET
+    @RolesAllowed({ServiceRoles.EDGE, ServiceRoles.OPS})
     @Path("/{hash}")
     public Uni<ApiKeyRecord> lookup(@PathParam("hash") String hash) {
         return keys.findLive(hash.toLowerCase(Locale.ROOT))

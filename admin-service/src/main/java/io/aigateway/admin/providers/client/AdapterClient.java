@@ -1,7 +1,7 @@
 package io.aigateway.admin.providers.client;
 
-import io.aigateway.admin.common.RequestIds;
-import io.aigateway.admin.security.InternalConfig;
+import io.aigateway.support.http.RequestIds;
+import io.aigateway.support.security.ServiceCredentials;
 import io.aigateway.contracts.catalog.ProviderInfo;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.error.ApiException;
@@ -25,18 +25,18 @@ public class AdapterClient {
     private static final Logger LOG = Logger.getLogger(AdapterClient.class);
 
     private final AdapterRestClient client;
-    private final InternalConfig internal;
+    private final ServiceCredentials credentials;
     private final Duration timeout;
 
-    public AdapterClient(@RestClient AdapterRestClient client, InternalConfig internal, AdapterConfig config) {
+    public AdapterClient(@RestClient AdapterRestClient client, ServiceCredentials credentials, AdapterConfig config) {
         this.client = client;
-        this.internal = internal;
+        this.credentials = credentials;
         this.timeout = config.timeout();
     }
 
     /** The provider catalog and health, as adapter-service reports it. */
     public Uni<List<ProviderInfo>> providers() {
-        return client.providers(internal.token(), RequestIds.current())
+        return client.providers(credentials.token(), RequestIds.current())
                 .ifNoItem().after(timeout).fail()
                 .onFailure().transform(AdapterClient::toApiException);
     }

@@ -1,5 +1,8 @@
 package io.aigateway.usage.records.rest;
 
+import io.aigateway.support.security.ServiceRoles;
+import jakarta.annotation.security.RolesAllowed;
+
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.usage.config.UsageConfig;
 import io.aigateway.usage.records.repository.UsageRecordRepository;
@@ -11,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** Usage queries for other services (internal token required, see InternalTokenFilter). */
+@RolesAllowed({ServiceRoles.ADMIN, ServiceRoles.EDGE, ServiceRoles.OPS})
 @Path("/internal/v1/usage")
 @Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {

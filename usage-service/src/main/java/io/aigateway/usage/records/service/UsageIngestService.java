@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.aigateway.usage.web.RequestIdFilter;
+import io.aigateway.support.http.RequestIds;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -63,15 +63,15 @@ public class UsageIngestService {
 
     /** Log lines about one event carry its request ID (MDC key {@code requestId}), like request log lines. */
     private static void logWithRequestId(UsageEvent event, Runnable log) {
-        Object previous = MDC.get(RequestIdFilter.MDC_KEY);
-        MDC.put(RequestIdFilter.MDC_KEY, event.requestId() == null ? "" : event.requestId());
+        Object previous = MDC.get(RequestIds.MDC_KEY);
+        MDC.put(RequestIds.MDC_KEY, event.requestId() == null ? "" : event.requestId());
         try {
             log.run();
         } finally {
             if (previous == null) {
-                MDC.remove(RequestIdFilter.MDC_KEY);
+                MDC.remove(RequestIds.MDC_KEY);
             } else {
-                MDC.put(RequestIdFilter.MDC_KEY, previous);
+                MDC.put(RequestIds.MDC_KEY, previous);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.aigateway.edge.http;
+package io.aigateway.support.http;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,233 @@
+package io.aigateway.e2e;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every internal endpoint of every service, as an attacker on the internal network would try it, over raw sockets
+ * (HTTP clients normalise paths before sending): without a credential, with a wrong one, with each service's own
+ * credential where the route does not name that caller, and through path tricks (a {@code ;x} in each segment,
+ * {@code %2F}, {@code %2e%2e}, {@code //}, case variants, a trailing slash, the absolute form of the request line).
+ * Each answer must be 401, 403 or 404 — never 2xx. The callers a route names must get through (not 401/403), so
+ * the matrix cannot pass by refusing everything.
+ */
+class InternalEndpointSecurityIT {
+
+    /** One internal endpoint and the callers (edge, routing, admin, ops) it accepts. */
+    record Endpoint(String service, String method, String path, String body, Set<String> callers) {
+        @Override
+        public String toString() {
+            return service + " " + method + " " + path;
+        }
+    }
+
+    private static final String PREF = "{\"context\":\"default\",\"provider\":\"fake\",\"model\":\"fake-chat\"}";
+    private static final String CHAT = "{\"model\":\"fake-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"probe\"}]}";
+    private static final String ROUTE_CHAT = "{\"model\":\"fake/fake-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"probe\"}]}";
+    private static final String HASH = "0".repeat(64);
+
+    static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("routing", "POST", "/internal/v1/route/chat", ROUTE_CHAT, Set.of("edge", "routing")),
+            new Endpoint("routing", "GET", "/internal/v1/models", null, Set.of("edge", "admin", "ops")),
+            new Endpoint("routing", "GET", "/internal/v1/preferences", null, Set.of("edge")),
+            new Endpoint("routing", "PUT", "/internal/v1/preferences", PREF, Set.of("edge")),
+            new Endpoint("routing", "DELETE", "/internal/v1/preferences/probe", null, Set.of("edge")),
+            new Endpoint("routing", "GET", "/internal/v1/cache/stats", null, Set.of("admin", "ops")),
+            new Endpoint("routing", "POST", "/internal/v1/cache/invalidate", "{\"key\":\"" + HASH + "\"}", Set.of("admin", "ops")),
+            new Endpoint("routing", "POST", "/internal/v1/cache/warm", "{\"requests\":[]}", Set.of("admin", "ops")),
+            new Endpoint("routing", "GET", "/internal/v1/breakers", null, Set.of("admin", "ops")),
+            new Endpoint("routing", "POST", "/internal/v1/breakers/fake/reset", null, Set.of("admin", "ops")),
+            new Endpoint("adapter", "POST", "/internal/v1/providers/fake/chat", CHAT, Set.of("routing")),
+            new Endpoint("adapter", "GET", "/internal/v1/providers", null, Set.of("routing", "admin", "ops")),
+            new Endpoint("adapter", "GET", "/internal/v1/providers/fake/health", null, Set.of("routing", "admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/usage?userId=probe", null, Set.of("admin", "edge", "ops")),
+            new Endpoint("admin", "POST", "/internal/v1/keys", "{\"userId\":\"sec-probe\",\"roles\":[\"user\"],\"name\":\"probe\"}", Set.of("ops")),
+            new Endpoint("admin", "GET", "/internal/v1/keys/" + HASH, null, Set.of("edge", "ops")));
+
+    static final List<String> SERVICES = List.of("edge", "routing", "adapter", "usage", "admin");
+    static final List<String> CALLERS = List.of("edge", "routing", "admin", "ops");
+
+    private static E2eStack stack;
+
+    @BeforeAll
+    static void up() {
+        stack = E2eStack.get();
+    }
+
+    private static String token(String caller) {
+        return caller.equals("ops") ? stack.internalToken : stack.serviceTokens.get(caller);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> withoutOrWithAWrongCredentialEveryEndpointIs401() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Endpoint e : ENDPOINTS) {
+            tests.add(DynamicTest.dynamicTest("no credential: " + e, () -> assertStatus(e, e.path(), null, "401")));
+            tests.add(DynamicTest.dynamicTest("wrong credential: " + e, () -> assertStatus(e, e.path(), "wrong-" + stack.runId + "-0123456789", "401")));
+        }
+        for (String service : SERVICES) {
+            tests.add(DynamicTest.dynamicTest("no credential, unknown path: " + service, () ->
+                    assertStatus(new Endpoint(service, "GET", "/internal/v1/nothing", null, Set.of()), "/internal/v1/nothing", null, "401")));
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aServiceCredentialTheRouteDoesNotNameIs403() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Endpoint e : ENDPOINTS) {
+            for (String caller : CALLERS) {
+                if (!e.callers().contains(caller)) {
+                    tests.add(DynamicTest.dynamicTest(caller + " on " + e, () -> assertStatus(e, e.path(), token(caller), "403")));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theCallersARouteNamesGetThrough() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Endpoint e : ENDPOINTS) {
+            for (String caller : e.callers()) {
+                tests.add(DynamicTest.dynamicTest(caller + " on " + e, () -> {
+                    String status = statusLine(e.service(), requestLine(e.method(), e.path()), e.body(), token(caller));
+                    assertFalse(status.matches("HTTP/1\\.1 (401|403) .*"), caller + " refused on " + e + ": " + status);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> pathTricksNeverReachARoute() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Endpoint e : ENDPOINTS) {
+            for (String trick : tricks(e.path())) {
+                // without a credential, and with one the route does not name (the tricks must not bypass the role check)
+                String outsider = CALLERS.stream().filter(c -> !e.callers().contains(c)).findFirst().orElse(null);
+                tests.add(DynamicTest.dynamicTest(e.service() + " " + e.method() + " " + trick, () -> {
+                    assertNever2xx(e, trick, null);
+                    if (outsider != null) {
+                        assertNever2xx(e, trick, token(outsider));
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void healthIsOpenAndAnswersNothingSecret() throws Exception {
+        for (String service : SERVICES) {
+            String status = statusLine(service, "GET /q/health/ready HTTP/1.1", null, null);
+            assertTrue(status.startsWith("HTTP/1.1 200"), service + ": " + status);
+        }
+    }
+
+    /** Path variants that other layers might read as the endpoint's path. */
+    static List<String> tricks(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        String query = q < 0 ? "" : pathAndQuery.substring(q);
+        String[] segments = path.substring(1).split("/");
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < segments.length; i++) {
+            String[] copy = segments.clone();
+            copy[i] = copy[i] + ";x";
+            out.add("/" + String.join("/", copy) + query);
+        }
+        out.add(path.replaceFirst("/v1/", "%2Fv1/") + query);
+        out.add(path.replaceFirst("/v1/", "/v1%2f") + query);
+        out.add("/x/%2e%2e" + path + query);
+        out.add("/x/.." + path + query);
+        out.add("/v1/%2e%2e" + path + query);
+        out.add("/" + path + query);
+        out.add(path.replaceFirst("/v1/", "//v1/") + query);
+        out.add(path.toUpperCase(Locale.ROOT) + query);
+        out.add(path.replaceFirst("/internal/", "/Internal/") + query);
+        out.add(path + "/" + query);
+        out.add("/%69nternal" + path.substring("/internal".length()) + query);
+        out.add("ABSOLUTE:" + path + query);
+        return List.copyOf(out);
+    }
+
+    private static void assertStatus(Endpoint e, String target, String token, String expected) throws Exception {
+        String status = statusLine(e.service(), requestLine(e.method(), target), e.body(), token);
+        assertTrue(status.startsWith("HTTP/1.1 " + expected + " "), e + " (credential " + (token == null ? "none" : "given")
+                + "): expected " + expected + ", got " + status);
+    }
+
+    private static void assertNever2xx(Endpoint e, String trick, String token) throws Exception {
+        String status = statusLine(e.service(), requestLine(e.method(), trick), e.body(), token);
+        assertTrue(status.matches("HTTP/1\\.1 (401|403|404) .*"), e.service() + " " + e.method() + " " + trick
+                + " (credential " + (token == null ? "none" : "of a caller the route does not name") + "): " + status);
+    }
+
+    private static String requestLine(String method, String target) {
+        int port = java.net.URI.create(stack.url("edge")).getPort();
+        String t = target.startsWith("ABSOLUTE:") ? "http://127.0.0.1:" + port + target.substring("ABSOLUTE:".length()) : target;
+        return method + " " + t + " HTTP/1.1";
+    }
+
+    static String statusLine(String service, String requestLine, String body, String token) throws Exception {
+        int port = java.net.URI.create(stack.url(service)).getPort();
+        String absolute = requestLine.replace("http://127.0.0.1:" + java.net.URI.create(stack.url("edge")).getPort(),
+                "http://127.0.0.1:" + port);
+        byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(absolute).append("\r\nHost: 127.0.0.1:").append(port)
+                .append("\r\nConnection: close\r\nX-Aigw-Caller-User: sec-probe\r\nX-Request-Id: sec-probe-")
+                .append(stack.runId).append("\r\n");
+        if (token != null) {
+            head.append("X-Aigw-Internal-Token: ").append(token).append("\r\n");
+        }
+        if (body != null) {
+            head.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
+        } else if (!absolute.startsWith("GET ") && !absolute.startsWith("DELETE ")) {
+            head.append("Content-Length: 0\r\n");
+        }
+        head.append("\r\n");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(payload);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            assertFalse(line.isEmpty(), "no answer to " + absolute);
+            return line.toString();
+        }
+    }
+
+    @Test
+    void trickListCoversEverySegment() {
+        List<String> t = tricks("/internal/v1/cache/stats");
+        assertTrue(t.contains("/internal;x/v1/cache/stats"));
+        assertTrue(t.contains("/internal/v1/cache/stats;x"));
+        assertEquals(t.size(), new LinkedHashSet<>(t).size());
+    }
+}
