@@ -1,5 +1,8 @@
 package io.aigateway.adapter.chat;
 
+import io.aigateway.support.http.RequestIdFilter;
+import io.aigateway.support.http.RequestIds;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +35,6 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import java.io.IOException;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,11 +77,7 @@ public class ChatRoute {
     }
 
     void handle(RoutingContext ctx) {
-        String requestId = ctx.request().getHeader(AigwHeaders.REQUEST_ID);
-        if (requestId == null || requestId.isBlank()) {
-            requestId = UUID.randomUUID().toString();
-        }
-        MDC.put("requestId", requestId);
+        String requestId = RequestIdFilter.of(ctx);
         String providerId = ctx.pathParam("id");
         ProviderAdapter adapter = catalog.adapter(providerId);
         if (adapter == null) {
@@ -217,13 +215,13 @@ public class ChatRoute {
     }
 
     void logFailure(String requestId, ProviderError error) {
-        MDC.put("requestId", requestId);
+        MDC.put(RequestIds.MDC_KEY, requestId);
         LOG.infof("provider %s model %s failed: %s (status %s) %s", error.provider(), error.model(),
                 error.errorClass(), error.providerStatus(), error.message());
     }
 
     private void failure(RoutingContext ctx) {
-        String requestId = ctx.request().getHeader(AigwHeaders.REQUEST_ID);
+        String requestId = RequestIdFilter.of(ctx);
         int status = ctx.statusCode();
         ErrorClass cls = ErrorClass.BAD_REQUEST;
         String message = status == 413 ? "request body exceeds " + maxBodyBytes + " bytes" : "invalid request";

@@ -1,9 +1,9 @@
 package io.aigateway.edge.auth;
 
+import io.aigateway.support.client.InternalEndpoint;
 import io.aigateway.support.security.ServiceCredentials;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.contracts.internal.ApiKeyRecord;
 import io.aigateway.edge.config.AdminConfig;
 import io.aigateway.edge.config.EdgeConfig;
@@ -17,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 
 /** admin-service's internal key lookup {@code GET /internal/v1/keys/{sha256hex}}: 200 record, 404 unknown. */
 @ApplicationScoped
@@ -25,35 +24,21 @@ public class AdminKeyClient {
 
     private final WebClient client;
     private final ObjectMapper mapper;
-    private final String token;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String basePath;
+    private final InternalEndpoint adminService;
     private final long timeoutMs;
 
     public AdminKeyClient(Vertx vertx, AdminConfig admin, ServiceCredentials credentials, EdgeConfig edge, ObjectMapper mapper) {
-        URI uri = URI.create(admin.url());
-        this.ssl = "https".equalsIgnoreCase(uri.getScheme());
-        this.host = uri.getHost();
-        this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.token = credentials.token();
+        this.adminService = InternalEndpoint.of("admin", admin.url(), credentials);
         this.mapper = mapper;
         this.timeoutMs = edge.auth().adminTimeout().toMillis();
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setKeepAlive(true)
-                .setMaxPoolSize(admin.poolSize())
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .setSsl(ssl));
+        this.client = WebClient.create(vertx, new WebClientOptions(
+                adminService.clientOptions(edge.auth().adminTimeout(), java.time.Duration.ofSeconds(60)))
+                .setMaxPoolSize(admin.poolSize()));
     }
 
     /** @return the record, or null when admin-service does not know the key (revoked, expired, unknown) */
     public Uni<ApiKeyRecord> lookup(String sha256Hex) {
-        return client.request(HttpMethod.GET, port, host, basePath + "/internal/v1/keys/" + sha256Hex)
-                .ssl(ssl)
-                .putHeader(AigwHeaders.INTERNAL_TOKEN, token)
+        return client.request(HttpMethod.GET, adminService.request(HttpMethod.GET, "/internal/v1/keys/" + sha256Hex))
                 .putHeader("accept", "application/json")
                 .timeout(timeoutMs)
                 .send()

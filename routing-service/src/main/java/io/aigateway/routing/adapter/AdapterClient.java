@@ -3,8 +3,8 @@ package io.aigateway.routing.adapter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.catalog.ProviderInfo;
-import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.routing.config.AdapterConfig;
+import io.aigateway.support.client.InternalEndpoint;
 import io.aigateway.support.security.ServiceCredentials;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -21,7 +21,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
 
 /**
@@ -36,45 +35,23 @@ public class AdapterClient {
 
     private final HttpClient client;
     private final ObjectMapper mapper;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String basePath;
-    private final String token;
+    private final InternalEndpoint adapter;
     private final long catalogTimeoutMs;
 
     public AdapterClient(Vertx vertx, AdapterConfig config, ServiceCredentials credentials, ObjectMapper mapper) {
-        URI uri = URI.create(config.url());
-        this.ssl = "https".equalsIgnoreCase(uri.getScheme());
-        this.host = uri.getHost();
-        this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.token = credentials.token();
+        this.adapter = InternalEndpoint.of("adapter", config.url(), credentials);
         this.mapper = mapper;
         this.catalogTimeoutMs = config.catalogTimeout().toMillis();
-        HttpClientOptions options = new HttpClientOptions()
-                .setKeepAlive(config.keepAlive())
-                .setTcpNoDelay(true)
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setSsl(ssl)
-                .setDefaultHost(host)
-                .setDefaultPort(port)
-                .setName("aigw-adapter");
+        HttpClientOptions options = adapter.clientOptions(config.connectTimeout(), config.keepAliveTimeout())
+                .setKeepAlive(config.keepAlive());
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.poolSize()));
     }
 
     /** Headers every call to the adapter carries. */
     public RequestOptions chatRequest(String providerId, boolean stream, CallerHeaders caller) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
-                .setURI(basePath + "/internal/v1/providers/" + providerId + "/chat")
+        RequestOptions o = adapter.request(HttpMethod.POST, "/internal/v1/providers/" + providerId + "/chat")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json")
-                .putHeader(AigwHeaders.INTERNAL_TOKEN, token);
+                .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
         caller.applyTo(o);
         return o;
     }
@@ -86,15 +63,9 @@ public class AdapterClient {
 
     /** {@code GET /internal/v1/providers}: the catalog, in catalog order. */
     public Uni<List<ProviderInfo>> providers() {
-        RequestOptions o = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
-                .setURI(basePath + "/internal/v1/providers")
+        RequestOptions o = adapter.request(HttpMethod.GET, "/internal/v1/providers")
                 .setIdleTimeout(catalogTimeoutMs)
-                .putHeader(HttpHeaders.ACCEPT, "application/json")
-                .putHeader(AigwHeaders.INTERNAL_TOKEN, token);
+                .putHeader(HttpHeaders.ACCEPT, "application/json");
         Future<List<ProviderInfo>> f = client.request(o)
                 .compose(HttpClientRequest::send)
                 .compose(resp -> resp.body().map(body -> {

@@ -1,5 +1,7 @@
 package io.aigateway.routing.cache;
 
+import io.aigateway.support.redis.RedisOutageGate;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +30,7 @@ import java.util.Set;
  *     bypasses, coalesced, stores, expirations, invalidations, bytes).</li>
  * </ul>
  * Every write that touches more than one key is one Lua script (atomic). Every call is bounded by the
- * request-path timeout and reports to the {@link RedisGate}; failures are the caller's to tolerate.
+ * request-path timeout and reports to the {@link RedisOutageGate}; failures are the caller's to tolerate.
  */
 public final class CacheStore {
 
@@ -164,7 +166,7 @@ public final class CacheStore {
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper mapper;
-    private final RedisGate gate;
+    private final RedisOutageGate gate;
     private final Duration timeout;
     private final String prefix;
     private final String all;
@@ -178,7 +180,7 @@ public final class CacheStore {
      * @param metaTtlSeconds expiry of the index/size/counter keys, refreshed by every write: longer than any entry
      *                       lives, so they only go away once the cache has been unused that long
      */
-    public CacheStore(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisGate gate, Duration timeout, String prefix,
+    public CacheStore(ReactiveRedisDataSource redis, ObjectMapper mapper, RedisOutageGate gate, Duration timeout, String prefix,
                       long metaTtlSeconds) {
         this.metaTtlSeconds = metaTtlSeconds;
         this.redis = redis;

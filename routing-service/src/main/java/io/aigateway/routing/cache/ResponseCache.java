@@ -1,5 +1,7 @@
 package io.aigateway.routing.cache;
 
+import io.aigateway.support.redis.RedisOutageGate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -157,7 +159,7 @@ public class ResponseCache {
     private final RoutingConfig routing;
     private final UsagePublisher usage;
     private final CacheMetrics metrics;
-    private final RedisGate gate;
+    private final RedisOutageGate gate;
     private final CacheStore store;
     private final ReactiveRedisDataSource redis;
     private final boolean userScope;
@@ -176,7 +178,7 @@ public class ResponseCache {
         this.routing = routing;
         this.usage = usage;
         this.metrics = new CacheMetrics(registry);
-        this.gate = new RedisGate(redis, config.redisFailureThreshold(), config.redisBackoff(), config.redisTimeout(),
+        this.gate = new RedisOutageGate("cache", redis, config.redisFailureThreshold(), config.redisBackoff(), config.redisTimeout(),
                 config.redisConfirmTimeout(), metrics::error);
         this.redis = redis;
         this.store = new CacheStore(redis, mapper, gate, config.redisTimeout(), config.keyPrefix(),
@@ -198,7 +200,7 @@ public class ResponseCache {
         return metrics;
     }
 
-    public RedisGate gate() {
+    public RedisOutageGate gate() {
         return gate;
     }
 

@@ -27,6 +27,13 @@ public interface AdapterConfig {
     @WithDefault("true")
     boolean keepAlive();
 
+    /**
+     * How long an idle pooled connection is kept. Below adapter-service's idle timeout, so that routing closes idle
+     * connections before the adapter does.
+     */
+    @WithDefault("60s")
+    Duration keepAliveTimeout();
+
     /** Timeout of the catalog call {@code GET /internal/v1/providers}. */
     @WithDefault("5s")
     Duration catalogTimeout();

@@ -1,4 +1,4 @@
-package io.aigateway.routing.cache;
+package io.aigateway.support.redis;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import org.jboss.logging.Logger;
@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
+ * The one "skip Redis while it is down" gate of every service (the routing cache; the edge's key lookups).
+ * Hand-written rather than a SmallRye Fault Tolerance breaker because a breaker opens on failures alone, and a
+ * saturated Redis times out calls while still up: this gate asks Redis itself before skipping it.
  * Keeps requests from waiting on a Redis that is down: after {@code threshold} consecutive failures one
  * background {@code PING} (bounded by {@code confirmTimeout}) checks whether Redis is down or only slow (a
  * saturated instance times out its own calls): if the PING fails, the gate is closed for the back-off,
@@ -17,10 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code PING}: success opens the gate again, failure starts another back-off. Requests never wait for a
  * PING.
  */
-public final class RedisGate {
+public final class RedisOutageGate {
 
-    private static final Logger LOG = Logger.getLogger(RedisGate.class);
+    private static final Logger LOG = Logger.getLogger(RedisOutageGate.class);
 
+    private final String user;
     private final ReactiveRedisDataSource redis;
     private final int threshold;
     private final long backoffNanos;
@@ -34,8 +38,9 @@ public final class RedisGate {
     private final AtomicLong errors = new AtomicLong();
     private final Runnable onError;
 
-    public RedisGate(ReactiveRedisDataSource redis, int threshold, Duration backoff, Duration timeout,
-                     Duration confirmTimeout, Runnable onError) {
+    public RedisOutageGate(String user, ReactiveRedisDataSource redis, int threshold, Duration backoff, Duration timeout,
+                           Duration confirmTimeout, Runnable onError) {
+        this.user = user;
         this.redis = redis;
         this.confirmTimeout = confirmTimeout;
         this.threshold = Math.max(1, threshold);
@@ -69,12 +74,12 @@ public final class RedisGate {
                     .subscribe().with(ok -> {
                         consecutiveFailures.set(0);
                         confirming.set(false);
-                        LOG.debugf("cache: Redis calls failed (%s) but Redis answers: slow, not down", cause);
+                        LOG.debugf("%s: Redis calls failed (%s) but Redis answers: slow, not down", user, cause);
                     }, e -> {
                         if (closed.compareAndSet(false, true)) {
                             closedUntil.set(System.nanoTime() + backoffNanos);
-                            LOG.warnf("cache: Redis failed %d times in a row (%s) and does not answer; serving uncached for %d ms",
-                                    threshold, cause, backoffNanos / 1_000_000);
+                            LOG.warnf("%s: Redis failed %d times in a row (%s) and does not answer; skipping it for %d ms",
+                                    user, threshold, cause, backoffNanos / 1_000_000);
                         }
                         confirming.set(false);
                     });
@@ -99,7 +104,7 @@ public final class RedisGate {
                     consecutiveFailures.set(0);
                     closed.set(false);
                     probing.set(false);
-                    LOG.info("cache: Redis answers again; caching resumed");
+                    LOG.infof("%s: Redis answers again; using it again", user);
                 }, t -> {
                     errors.incrementAndGet();
                     onError.run();

@@ -1,0 +1,99 @@
+package io.aigateway.support.client;
+
+import io.aigateway.contracts.internal.AigwHeaders;
+import io.aigateway.support.http.RequestIds;
+import io.aigateway.support.security.ServiceCredentials;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Another service's base URL and this service's credential for it: the one way every internal HTTP call is
+ * addressed. {@link #request} gives request options with host, port, TLS, the path under the base URL, the
+ * service credential and the current request's ID already set; {@link #clientOptions} the pooled keep-alive
+ * client settings all internal clients share.
+ */
+public final class InternalEndpoint {
+
+    private final String name;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String basePath;
+    private final ServiceCredentials credentials;
+
+    private InternalEndpoint(String name, URI uri, ServiceCredentials credentials) {
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(name + ": not an absolute http(s) URL: " + uri);
+        }
+        this.name = name;
+        this.ssl = "https".equalsIgnoreCase(uri.getScheme());
+        this.host = uri.getHost();
+        this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.credentials = credentials;
+    }
+
+    /** @param name the service called, for client names and messages ({@code routing}, {@code adapter}…) */
+    public static InternalEndpoint of(String name, String baseUrl, ServiceCredentials credentials) {
+        return new InternalEndpoint(name, URI.create(baseUrl), credentials);
+    }
+
+    /** Options of a request to {@code path} (under the base URL) with the credential and the request ID. */
+    public RequestOptions request(HttpMethod method, String path) {
+        RequestOptions o = new RequestOptions()
+                .setMethod(method)
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(basePath + path)
+                .putHeader(ServiceCredentials.HEADER, credentials.token());
+        String rid = RequestIds.current();
+        if (rid != null) {
+            o.putHeader(AigwHeaders.REQUEST_ID, rid);
+        }
+        return o;
+    }
+
+    /**
+     * Keep-alive client settings for this endpoint. {@code keepAliveTimeout} must stay below the called service's
+     * own idle timeout ({@code quarkus.http.idle-timeout}, 30 min by default), so that the caller, not the server,
+     * closes an idle pooled connection: a request is then never written to a connection the server already closed.
+     */
+    public HttpClientOptions clientOptions(Duration connectTimeout, Duration keepAliveTimeout) {
+        return new HttpClientOptions()
+                .setName("aigw-" + name)
+                .setKeepAlive(true)
+                .setKeepAliveTimeout((int) Math.max(1, keepAliveTimeout.toSeconds()))
+                .setTcpNoDelay(true)
+                .setTryUseCompression(false)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .setSsl(ssl)
+                .setDefaultHost(host)
+                .setDefaultPort(port);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean ssl() {
+        return ssl;
+    }
+
+    public String basePath() {
+        return basePath;
+    }
+}
