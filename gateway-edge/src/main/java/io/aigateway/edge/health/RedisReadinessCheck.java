@@ -13,7 +13,7 @@ import java.time.Duration;
 
 /**
  * Reports Redis in the readiness details but stays UP without it: the edge degrades (key lookups go to
- * admin-service) rather than stop serving (ARCHITECTURE.md, "Readiness").
+ * admin-service) rather than stop serving (docs/architecture.md, "Reliability").
  */
 @Readiness
 @ApplicationScoped

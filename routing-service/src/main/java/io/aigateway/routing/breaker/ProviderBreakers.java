@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * One circuit breaker per provider id (ARCHITECTURE.md, "Circuit breakers"): a SmallRye Fault Tolerance
+ * One circuit breaker per provider id (docs/architecture.md, "Routing"): a SmallRye Fault Tolerance
  * programmatic {@link Guard}, built once per provider, named {@code aigw-provider-<id>}. It opens when the
  * last N calls (rolling window N, failure ratio 1.0) all failed with a class that counts against the
  * breaker ({@link ErrorClass#countsAgainstBreaker()}; other failures count as successes of the provider),

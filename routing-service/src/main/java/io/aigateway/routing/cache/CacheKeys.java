@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class CacheKeys {
 
-    /** Members that never change the answer (ARCHITECTURE.md, Conventions: "Cache key"). */
+    /** Members that never change the answer (docs/internal-contracts.md, "Response cache"). */
     public static final Set<String> EXCLUDED = Set.of("stream", "stream_options", "user", "metadata", "store",
             "request_id");
 

@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * Tries the candidates of a request in order until one succeeds (ARCHITECTURE.md, "Routing"), within one
+ * Tries the candidates of a request in order until one succeeds (docs/architecture.md, "Routing"), within one
  * deadline for the whole request, recording every attempt:
  * <ul>
  * <li>every call goes through the provider's circuit breaker; a call the open breaker rejects is recorded

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The client's answer when every tried candidate failed (ARCHITECTURE.md, "Error classes"): 400 when the
+ * The client's answer when every tried candidate failed (docs/architecture.md, "Routing"): 400 when the
  * last failure was the request's fault (code {@code content_filter} / {@code context_length_exceeded}),
  * 429 only if every candidate was rate limited, 504 if all timed out, 404 if none had the model, else 502.
  */

@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 
-/** Model groups and the deadlines of the routing loop (ARCHITECTURE.md, "Deadlines and limits"). */
+/** Model groups and the deadlines of the routing loop (docs/architecture.md, "Routing"). */
 @ConfigMapping(prefix = "aigw.routing")
 public interface RoutingConfig {
 

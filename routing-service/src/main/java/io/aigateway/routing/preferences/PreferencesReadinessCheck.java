@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 import java.time.Duration;
 
 /**
- * The preference store in the readiness details. Always UP (ARCHITECTURE.md, "Readiness"): without PostgreSQL
+ * The preference store in the readiness details. Always UP (docs/architecture.md, "Reliability"): without PostgreSQL
  * routing keeps routing, {@code user-preference} from the Redis mirror / local cache, and only the preferences
  * API and the usage-count flush wait for it.
  */

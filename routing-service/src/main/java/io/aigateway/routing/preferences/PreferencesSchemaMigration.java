@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 /**
  * The {@code routing} schema (Flyway, JDBC): one attempt at start, then, while PostgreSQL is unavailable, one every
  * {@code aigw.preferences.migrate-retry-interval} in the background, so routing starts and routes without PostgreSQL
- * (ARCHITECTURE.md "Readiness"); until it succeeds the preferences API answers 503 and usage counts are kept.
+ * (docs/architecture.md "Reliability"); until it succeeds the preferences API answers 503 and usage counts are kept.
  */
 @ApplicationScoped
 public class PreferencesSchemaMigration {

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Resolves a requested model name to candidates (ARCHITECTURE.md, "Model names"): (1) a configured model
+ * Resolves a requested model name to candidates (docs/architecture.md, "Model names"): (1) a configured model
  * group, (2) {@code <providerId>/<modelId>} for a provider of the catalog (pinned; the model id may contain
  * '/'), (3) a bare model id, to every provider whose catalog lists it, in catalog order. Disabled and
  * unhealthy providers are skipped. Pure logic: the catalog is passed in.

@@ -13,7 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Orders a resolution's candidates by one policy (ARCHITECTURE.md, "Routing"), after dropping those that
+ * Orders a resolution's candidates by one policy (docs/architecture.md, "Routing"), after dropping those that
  * cannot serve the request (context window, streaming, tools, images, {@code response_format} json) and
  * those whose circuit is open. Pure logic over injected views; never blocks, never calls Redis itself.
  * <ul>

@@ -14,7 +14,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * ARCHITECTURE.md "Readiness": routing starts, is ready and routes without PostgreSQL; the schema migration is
+ * docs/architecture.md "Reliability": routing starts, is ready and routes without PostgreSQL; the schema migration is
  * retried in the background and the preferences API works once PostgreSQL is reachable.
  */
 @QuarkusTest

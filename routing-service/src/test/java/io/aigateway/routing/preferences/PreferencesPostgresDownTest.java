@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * ARCHITECTURE.md "Readiness": routing stays ready and keeps routing when PostgreSQL goes down after start;
+ * docs/architecture.md "Reliability": routing stays ready and keeps routing when PostgreSQL goes down after start;
  * {@code user-preference} keeps following stored preferences from the Redis mirror, uses counted meanwhile are
  * written once PostgreSQL is back, and only the preferences API answers 503. Also when PostgreSQL keeps the
  * connections open but stops answering: the API answers 503 within {@code db-api-timeout} and the usage flush

@@ -1,7 +1,7 @@
 package io.aigateway.contracts.error;
 
 /**
- * The one error taxonomy every provider failure is mapped into (ARCHITECTURE.md, "Error classes").
+ * The one error taxonomy every provider failure is mapped into (docs/architecture.md, "Routing").
  * The router decides retry, fallback and breaker accounting from the class only.
  */
 public enum ErrorClass {

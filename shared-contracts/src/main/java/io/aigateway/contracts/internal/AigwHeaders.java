@@ -2,7 +2,7 @@ package io.aigateway.contracts.internal;
 
 import java.util.Locale;
 
-/** Header names of the public API and the internal hops (ARCHITECTURE.md, "Conventions"). */
+/** Header names of the public API and the internal hops (docs/architecture.md, "Public API and errors"). */
 public final class AigwHeaders {
     public static final String REQUEST_ID = "X-Request-Id";
     public static final String INTERNAL_TOKEN = "X-Aigw-Internal-Token";

@@ -23,7 +23,7 @@ public final class Chunks {
 
     /**
      * Whether a chunk carries content the client must see: a content, reasoning or tool-call delta,
-     * or a finish reason. A role-only chunk does not count (ARCHITECTURE.md, "Streams").
+     * or a finish reason. A role-only chunk does not count (docs/architecture.md, "The hot path of one request").
      */
     public static boolean hasContent(JsonNode chunk) {
         JsonNode choices = chunk.get("choices");

@@ -1,6 +1,6 @@
 package io.aigateway.contracts.usage;
 
-/** Kafka topic names (ARCHITECTURE.md, "Data" and "Kafka"). */
+/** Kafka topic names (docs/architecture.md, "Data"). */
 public final class Topics {
     public static final String USAGE = "ai.usage.v1";
     public static final String USAGE_DLQ = "ai.usage.v1.dlq";
