@@ -16,12 +16,12 @@ import io.aigateway.edge.http.BodyReader;
 import io.aigateway.edge.http.Contexts;
 import io.aigateway.edge.http.ErrorResponder;
 import io.aigateway.edge.http.PublicRequests;
+import io.aigateway.edge.routing.RoutingCall;
 import io.aigateway.edge.routing.RoutingClient;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -130,53 +130,43 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         boolean stream = chat.stream();
         boolean includeUsage = chat.includeUsage();
         RoutePolicy chosenPolicy = routePolicy;
-        routing.request(HttpMethod.POST, RoutingClient.ROUTE_CHAT).onComplete(ar -> {
-            if (ar.failed()) {
-                upstreamFailed(rc, ar.cause());
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("content-type", "application/json");
+        h.set("accept", stream ? "text/event-stream" : "application/json");
+        h.set(AigwHeaders.INTERNAL_TOKEN, internalToken);
+        h.set(AigwHeaders.REQUEST_ID, rid);
+        h.set(AigwHeaders.CALLER_USER, nullToEmpty(caller.userId()));
+        h.set(AigwHeaders.CALLER_KEY, nullToEmpty(caller.keyId()));
+        h.set(AigwHeaders.CALLER_ROLES, caller.rolesHeader());
+        if (context != null) {
+            h.set(AigwHeaders.CONTEXT, context);
+        }
+        if (chosenPolicy != null) {
+            h.set(AigwHeaders.POLICY, chosenPolicy.wireName());
+        }
+        if (cacheControl != null) {
+            h.set(AigwHeaders.CACHE_CONTROL, cacheControl);
+        }
+        if (cacheTtl != null) {
+            h.set(AigwHeaders.CACHE_TTL, cacheTtl);
+        }
+        RoutingCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, body);
+        // the client went away: stop routing's work, unless its answer was already read (RoutingCall#cancel)
+        rc.response().closeHandler(v -> call.cancel());
+        call.send().onComplete(sent -> {
+            if (sent.failed()) {
+                upstreamFailed(rc, sent.cause());
                 return;
             }
-            HttpClientRequest out = ar.result();
-            MultiMap h = out.headers();
-            h.set("content-type", "application/json");
-            h.set("accept", stream ? "text/event-stream" : "application/json");
-            h.set(AigwHeaders.INTERNAL_TOKEN, internalToken);
-            h.set(AigwHeaders.REQUEST_ID, rid);
-            h.set(AigwHeaders.CALLER_USER, nullToEmpty(caller.userId()));
-            h.set(AigwHeaders.CALLER_KEY, nullToEmpty(caller.keyId()));
-            h.set(AigwHeaders.CALLER_ROLES, caller.rolesHeader());
-            if (context != null) {
-                h.set(AigwHeaders.CONTEXT, context);
+            HttpClientResponse in2 = sent.result();
+            String ctype = in2.getHeader("content-type");
+            boolean sse = stream && in2.statusCode() / 100 == 2 && ctype != null
+                    && ctype.regionMatches(true, 0, "text/event-stream", 0, 17);
+            if (sse) {
+                new SseRelay(rc, in2, includeUsage, mapper, startNanos).start();
+            } else {
+                relayJson(rc, in2, startNanos);
             }
-            if (chosenPolicy != null) {
-                h.set(AigwHeaders.POLICY, chosenPolicy.wireName());
-            }
-            if (cacheControl != null) {
-                h.set(AigwHeaders.CACHE_CONTROL, cacheControl);
-            }
-            if (cacheTtl != null) {
-                h.set(AigwHeaders.CACHE_TTL, cacheTtl);
-            }
-            HttpServerResponse resp = rc.response();
-            resp.closeHandler(v -> {
-                if (out.reset()) {
-                    LOG.debug("Client went away; upstream request cancelled");
-                }
-            });
-            out.send(body).onComplete(sent -> {
-                if (sent.failed()) {
-                    upstreamFailed(rc, sent.cause());
-                    return;
-                }
-                HttpClientResponse in2 = sent.result();
-                String ctype = in2.getHeader("content-type");
-                boolean sse = stream && in2.statusCode() / 100 == 2 && ctype != null
-                        && ctype.regionMatches(true, 0, "text/event-stream", 0, 17);
-                if (sse) {
-                    new SseRelay(rc, in2, includeUsage, mapper, startNanos).start();
-                } else {
-                    relayJson(rc, in2, startNanos);
-                }
-            });
         });
     }
 

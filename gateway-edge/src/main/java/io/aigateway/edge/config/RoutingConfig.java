@@ -18,8 +18,13 @@ public interface RoutingConfig {
     @WithDefault("2s")
     Duration connectTimeout();
 
-    /** Pooled connections idle longer than this are closed. */
-    @WithDefault("60s")
+    /**
+     * Pooled connections idle longer than this are closed by the edge (checked every second). Must be well below
+     * routing-service's {@code quarkus.http.idle-timeout} (30 min) and any proxy's idle timeout in between: the client
+     * has to close an idle connection before the server does, or a request may be written on a connection the server
+     * is closing (such a request is retried once, see {@code RoutingClient#connectionLost}).
+     */
+    @WithDefault("30s")
     Duration keepAliveTimeout();
 
     /** A request with no bytes from routing for this long fails with 504 (streams: between chunks). */

@@ -16,6 +16,7 @@ public class EdgeMetrics {
     private final Counter authCacheHit;
     private final Counter authCacheMiss;
     private final ConcurrentMap<String, Counter> lookups = new ConcurrentHashMap<>();
+    private final Counter routingRetries;
 
     public EdgeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -23,6 +24,14 @@ public class EdgeMetrics {
                 .description("API key lookups answered by the local cache").register(registry);
         this.authCacheMiss = Counter.builder("aigw.edge.auth.cache").tag("result", "miss")
                 .description("API key lookups that went to Redis / admin-service").register(registry);
+        this.routingRetries = Counter.builder("aigw.edge.routing.retries")
+                .description("Requests sent to routing-service again on a new connection after a pooled connection "
+                        + "closed before any answer").register(registry);
+    }
+
+    /** A request to routing-service was sent again on a new connection (see RoutingClient#connectionLost). */
+    public void routingRetry() {
+        routingRetries.increment();
     }
 
     /** One public request finished with this status. */

@@ -11,6 +11,7 @@ import io.aigateway.edge.http.PublicRequests;
 import io.aigateway.edge.routing.RoutingClient;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -90,26 +91,21 @@ public class ModelsHandler implements Handler<RoutingContext> {
     }
 
     private Uni<Answer> fetch(String rid) {
-        return Uni.createFrom().emitter(em -> routing.request(HttpMethod.GET, RoutingClient.MODELS).onComplete(ar -> {
-            if (ar.failed()) {
-                em.fail(RoutingClient.transportError(ar.cause()).exception());
-                return;
-            }
-            ar.result().putHeader(AigwHeaders.INTERNAL_TOKEN, internalToken)
-                    .putHeader(AigwHeaders.REQUEST_ID, rid)
-                    .putHeader("accept", "application/json")
-                    .send()
-                    .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(),
-                            resp.getHeader("content-type") != null ? resp.getHeader("content-type") : "application/json",
-                            body)))
-                    .onComplete(res -> {
-                        if (res.succeeded()) {
-                            em.complete(res.result());
-                        } else {
-                            LOG.warnf("routing-service models call failed: %s", res.cause().toString());
-                            em.fail(RoutingClient.transportError(res.cause()).exception());
-                        }
-                    });
-        }));
+        MultiMap h = MultiMap.caseInsensitiveMultiMap()
+                .set(AigwHeaders.INTERNAL_TOKEN, internalToken)
+                .set(AigwHeaders.REQUEST_ID, rid)
+                .set("accept", "application/json");
+        return Uni.createFrom().emitter(em -> routing.call(HttpMethod.GET, RoutingClient.MODELS, h, null).send()
+                .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(),
+                        resp.getHeader("content-type") != null ? resp.getHeader("content-type") : "application/json",
+                        body)))
+                .onComplete(res -> {
+                    if (res.succeeded()) {
+                        em.complete(res.result());
+                    } else {
+                        LOG.warnf("routing-service models call failed: %s", res.cause().toString());
+                        em.fail(RoutingClient.transportError(res.cause()).exception());
+                    }
+                }));
     }
 }

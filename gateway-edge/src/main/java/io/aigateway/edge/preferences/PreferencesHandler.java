@@ -14,7 +14,6 @@ import io.aigateway.edge.routing.RoutingClient;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -116,30 +115,22 @@ public class PreferencesHandler {
     }
 
     private void forward(RoutingContext rc, String rid, Caller caller, HttpMethod method, String path, Buffer body) {
-        routing.request(method, path).onComplete(ar -> {
-            if (ar.failed()) {
-                upstreamFailed(rc, ar.cause());
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("accept", "application/json");
+        h.set(AigwHeaders.INTERNAL_TOKEN, internalToken);
+        h.set(AigwHeaders.REQUEST_ID, rid);
+        h.set(AigwHeaders.CALLER_USER, caller.userId() == null ? "" : caller.userId());
+        h.set(AigwHeaders.CALLER_KEY, caller.keyId() == null ? "" : caller.keyId());
+        h.set(AigwHeaders.CALLER_ROLES, caller.rolesHeader());
+        if (body != null) {
+            h.set("content-type", "application/json");
+        }
+        routing.call(method, path, h, body, timeoutMs).send().onComplete(sent -> {
+            if (sent.failed()) {
+                upstreamFailed(rc, sent.cause());
                 return;
             }
-            HttpClientRequest out = ar.result();
-            out.idleTimeout(timeoutMs);
-            MultiMap h = out.headers();
-            h.set("accept", "application/json");
-            h.set(AigwHeaders.INTERNAL_TOKEN, internalToken);
-            h.set(AigwHeaders.REQUEST_ID, rid);
-            h.set(AigwHeaders.CALLER_USER, caller.userId() == null ? "" : caller.userId());
-            h.set(AigwHeaders.CALLER_KEY, caller.keyId() == null ? "" : caller.keyId());
-            h.set(AigwHeaders.CALLER_ROLES, caller.rolesHeader());
-            if (body != null) {
-                h.set("content-type", "application/json");
-            }
-            (body == null ? out.send() : out.send(body)).onComplete(sent -> {
-                if (sent.failed()) {
-                    upstreamFailed(rc, sent.cause());
-                    return;
-                }
-                relay(rc, sent.result());
-            });
+            relay(rc, sent.result());
         });
     }
 
