@@ -1,6 +1,5 @@
 package io.aigateway.edge.chat;
 
-import io.aigateway.support.security.ServiceCredentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,18 +49,16 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
     private final ErrorResponder errors;
     private final PublicRequests publicRequests;
     private final ObjectMapper mapper;
-    private final String internalToken;
     private final long maxBodyBytes;
 
     public ChatCompletionsHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
-                                  PublicRequests publicRequests, ObjectMapper mapper, ServiceCredentials credentials,
+                                  PublicRequests publicRequests, ObjectMapper mapper,
                                   EdgeConfig config) {
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
         this.publicRequests = publicRequests;
         this.mapper = mapper;
-        this.internalToken = credentials.token();
         this.maxBodyBytes = config.maxBodyBytes();
     }
 
@@ -133,7 +130,6 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         h.set("content-type", "application/json");
         h.set("accept", stream ? "text/event-stream" : "application/json");
-        h.set(AigwHeaders.INTERNAL_TOKEN, internalToken);
         h.set(AigwHeaders.REQUEST_ID, rid);
         h.set(AigwHeaders.CALLER_USER, nullToEmpty(caller.userId()));
         h.set(AigwHeaders.CALLER_KEY, nullToEmpty(caller.keyId()));

@@ -1,6 +1,5 @@
 package io.aigateway.edge.models;
 
-import io.aigateway.support.security.ServiceCredentials;
 
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.auth.ApiKeyService;
@@ -40,17 +39,15 @@ public class ModelsHandler implements Handler<RoutingContext> {
     private final RoutingClient routing;
     private final ErrorResponder errors;
     private final PublicRequests publicRequests;
-    private final String internalToken;
     private final long ttlNanos;
     private volatile Slot slot;
 
     public ModelsHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
-                         PublicRequests publicRequests, ServiceCredentials credentials, EdgeConfig config) {
+                         PublicRequests publicRequests, EdgeConfig config) {
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
         this.publicRequests = publicRequests;
-        this.internalToken = credentials.token();
         this.ttlNanos = config.modelsCacheTtl().toNanos();
     }
 
@@ -92,7 +89,6 @@ public class ModelsHandler implements Handler<RoutingContext> {
 
     private Uni<Answer> fetch(String rid) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap()
-                .set(AigwHeaders.INTERNAL_TOKEN, internalToken)
                 .set(AigwHeaders.REQUEST_ID, rid)
                 .set("accept", "application/json");
         return Uni.createFrom().emitter(em -> routing.call(HttpMethod.GET, RoutingClient.MODELS, h, null).send()

@@ -1,6 +1,5 @@
 package io.aigateway.edge.preferences;
 
-import io.aigateway.support.security.ServiceCredentials;
 
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.internal.AigwHeaders;
@@ -46,17 +45,15 @@ public class PreferencesHandler {
     private final RoutingClient routing;
     private final ErrorResponder errors;
     private final PublicRequests publicRequests;
-    private final String internalToken;
     private final long maxBodyBytes;
     private final long timeoutMs;
 
     public PreferencesHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
-                              PublicRequests publicRequests, ServiceCredentials credentials, PreferencesConfig config) {
+                              PublicRequests publicRequests, PreferencesConfig config) {
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
         this.publicRequests = publicRequests;
-        this.internalToken = credentials.token();
         this.maxBodyBytes = config.maxBodyBytes();
         this.timeoutMs = config.timeout().toMillis();
     }
@@ -117,7 +114,6 @@ public class PreferencesHandler {
     private void forward(RoutingContext rc, String rid, Caller caller, HttpMethod method, String path, Buffer body) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         h.set("accept", "application/json");
-        h.set(AigwHeaders.INTERNAL_TOKEN, internalToken);
         h.set(AigwHeaders.REQUEST_ID, rid);
         h.set(AigwHeaders.CALLER_USER, caller.userId() == null ? "" : caller.userId());
         h.set(AigwHeaders.CALLER_KEY, caller.keyId() == null ? "" : caller.keyId());

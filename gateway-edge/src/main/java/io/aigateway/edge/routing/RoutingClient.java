@@ -2,12 +2,13 @@ package io.aigateway.edge.routing;
 
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.edge.config.RoutingConfig;
+import io.aigateway.support.client.InternalEndpoint;
+import io.aigateway.support.security.ServiceCredentials;
 import io.aigateway.edge.metrics.EdgeMetrics;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -20,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Collections;
@@ -50,44 +50,25 @@ public class RoutingClient {
     /** Keep-alive off: each request on a new connection, closed after its answer. Only for retries. */
     private final HttpClient fresh;
     private final EdgeMetrics metrics;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String basePath;
+    private final InternalEndpoint routing;
     private final long idleTimeoutMs;
     /** How many requests each pooled connection carried; weak keys: a closed connection just goes away. */
     private final Map<HttpConnection, ConnectionUse> uses = Collections.synchronizedMap(new WeakHashMap<>());
 
-    public RoutingClient(Vertx vertx, RoutingConfig config, EdgeMetrics metrics) {
-        URI uri = URI.create(config.url());
+    public RoutingClient(Vertx vertx, RoutingConfig config, EdgeMetrics metrics, ServiceCredentials credentials) {
+        this.routing = InternalEndpoint.of("routing", config.url(), credentials);
         this.metrics = metrics;
-        this.ssl = "https".equalsIgnoreCase(uri.getScheme());
-        this.host = uri.getHost();
-        this.port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.idleTimeoutMs = config.idleTimeout().toMillis();
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.poolSize());
-        this.pooled = vertx.createHttpClient(options(config)
-                .setKeepAlive(true)
-                .setKeepAliveTimeout((int) Math.max(1, config.keepAliveTimeout().toSeconds()))
-                .setName("aigw-routing"), pool);
-        this.fresh = vertx.createHttpClient(options(config)
+        this.pooled = vertx.createHttpClient(routing.clientOptions(config.connectTimeout(), config.keepAliveTimeout()), pool);
+        this.fresh = vertx.createHttpClient(routing.clientOptions(config.connectTimeout(), config.keepAliveTimeout())
                 .setKeepAlive(false)
                 .setName("aigw-routing-retry"), pool);
     }
 
-    private HttpClientOptions options(RoutingConfig config) {
-        return new HttpClientOptions()
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setTcpNoDelay(true)
-                .setTryUseCompression(false)
-                .setSsl(ssl);
-    }
-
     /**
-     * A request to routing: {@code headers} are all it carries besides Host and Content-Length (internal token,
-     * request ID, caller headers: the caller sets them); {@code body} may be null. Nothing is sent before
+     * A request to routing: {@code headers} (request ID, caller headers: the caller sets them) plus the edge's service
+     * credential are all it carries besides Host and Content-Length; {@code body} may be null. Nothing is sent before
      * {@link RoutingCall#send()}.
      */
     public RoutingCall call(HttpMethod method, String path, MultiMap headers, Buffer body) {
@@ -96,14 +77,7 @@ public class RoutingClient {
 
     /** As {@link #call(HttpMethod, String, MultiMap, Buffer)}, failing with 504 after {@code idleTimeoutMs} without a byte. */
     public RoutingCall call(HttpMethod method, String path, MultiMap headers, Buffer body, long idleTimeoutMs) {
-        RequestOptions o = new RequestOptions()
-                .setMethod(method)
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
-                .setURI(basePath + path)
-                .setHeaders(headers)
-                .setIdleTimeout(idleTimeoutMs);
+        RequestOptions o = routing.request(method, path, headers).setIdleTimeout(idleTimeoutMs);
         return new RoutingCall(this, o, body);
     }
 

@@ -60,6 +60,25 @@ public final class InternalEndpoint {
     }
 
     /**
+     * Options of a request to {@code path} carrying exactly {@code headers} plus the credential (and the current
+     * request ID when {@code headers} has none): for callers that build the forwarded headers themselves.
+     */
+    public RequestOptions request(HttpMethod method, String path, io.vertx.core.MultiMap headers) {
+        headers.set(ServiceCredentials.HEADER, credentials.token());
+        String rid = RequestIds.current();
+        if (rid != null && !headers.contains(AigwHeaders.REQUEST_ID)) {
+            headers.set(AigwHeaders.REQUEST_ID, rid);
+        }
+        return new RequestOptions()
+                .setMethod(method)
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(basePath + path)
+                .setHeaders(headers);
+    }
+
+    /**
      * Keep-alive client settings for this endpoint. {@code keepAliveTimeout} must stay below the called service's
      * own idle timeout ({@code quarkus.http.idle-timeout}, 30 min by default), so that the caller, not the server,
      * closes an idle pooled connection: a request is then never written to a connection the server already closed.
