@@ -1,5 +1,6 @@
 package io.aigateway.edge.http;
 
+import io.aigateway.contracts.text.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.error.ApiError;
@@ -38,7 +39,7 @@ public class ErrorResponder {
         if (t instanceof ApiException ae) {
             return ae.error();
         }
-        LOG.errorf("Unexpected failure: %s", t.toString());
+        LOG.errorf("Unexpected failure: %s", LogSafe.escape(t));
         return ApiError.internal("Internal error in the gateway.");
     }
 
