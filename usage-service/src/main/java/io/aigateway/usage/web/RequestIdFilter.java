@@ -1,6 +1,7 @@
 package io.aigateway.usage.web;
 
 import io.aigateway.contracts.internal.AigwHeaders;
+import io.aigateway.contracts.text.LogSafe;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.logging.MDC;
@@ -17,7 +18,8 @@ public class RequestIdFilter {
     public void requestId(ContainerRequestContext ctx) {
         String id = ctx.getHeaderString(AigwHeaders.REQUEST_ID);
         if (id != null && !id.isEmpty() && id.length() <= MAX_LENGTH) {
-            MDC.put(MDC_KEY, id);
+            // escaped: the MDC value is printed in every log line of the request
+            MDC.put(MDC_KEY, LogSafe.escape(id, MAX_LENGTH));
         } else {
             MDC.remove(MDC_KEY);
         }
