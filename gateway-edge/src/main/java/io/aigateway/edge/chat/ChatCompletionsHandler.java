@@ -3,11 +3,12 @@ package io.aigateway.edge.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.error.ApiException;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.contracts.internal.RoutePolicy;
 import io.aigateway.contracts.openai.ChatCompletionRequest;
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.edge.auth.ApiKeyService;
 import io.aigateway.edge.auth.Caller;
 import io.aigateway.edge.config.EdgeConfig;
@@ -33,9 +34,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /v1/chat/completions}: request ID → API key → body limit → JSON parse → validation → control
- * headers → relay to routing-service (the client's bytes unchanged) → relay the answer (JSON, or SSE chunk by
- * chunk with the usage chunk stripped unless the client asked for it).
+ * {@code POST /v1/chat/completions}: request ID → API key → body limit → strict JSON parse and validation
+ * ({@link ChatRequestReader}) → control headers → relay to routing-service (the validated tree serialised
+ * again, not the client's bytes) → relay the answer (JSON, or SSE chunk by chunk with the usage chunk
+ * stripped unless the client asked for it).
  */
 @ApplicationScoped
 public class ChatCompletionsHandler implements Handler<RoutingContext> {
@@ -49,16 +51,18 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
     private final ErrorResponder errors;
     private final PublicRequests publicRequests;
     private final ObjectMapper mapper;
+    private final ChatRequestReader reader;
     private final long maxBodyBytes;
 
     public ChatCompletionsHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
-                                  PublicRequests publicRequests, ObjectMapper mapper,
+                                  PublicRequests publicRequests, ObjectMapper mapper, ChatRequestReader reader,
                                   EdgeConfig config) {
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
         this.publicRequests = publicRequests;
         this.mapper = mapper;
+        this.reader = reader;
         this.maxBodyBytes = config.maxBodyBytes();
     }
 
@@ -82,25 +86,14 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private void onBody(RoutingContext rc, String rid, Caller caller, Buffer body, long startNanos) {
-        JsonNode tree;
+        ChatCompletionRequest chat;
         try {
-            tree = mapper.readTree(body.getBytes());
-        } catch (Exception e) {
-            errors.send(rc, ApiError.badRequest("We could not parse the JSON body of your request. "
-                    + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API "
-                    + "expects a JSON payload.)", null, "invalid_json"));
+            chat = reader.read(body);
+        } catch (ApiException e) {
+            errors.send(rc, e.error());
             return;
         }
-        if (tree == null || !tree.isObject()) {
-            errors.send(rc, ApiError.badRequest("The request body must be a JSON object.", null, "invalid_json"));
-            return;
-        }
-        ChatCompletionRequest chat = new ChatCompletionRequest((ObjectNode) tree);
-        ApiError invalid = chat.validate();
-        if (invalid != null) {
-            errors.send(rc, invalid);
-            return;
-        }
+        Buffer forwarded = reader.write(chat);
         MultiMap in = rc.request().headers();
         String policy = in.get(AigwHeaders.POLICY);
         RoutePolicy routePolicy = null;
@@ -146,7 +139,7 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         if (cacheTtl != null) {
             h.set(AigwHeaders.CACHE_TTL, cacheTtl);
         }
-        RoutingCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, body);
+        RoutingCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, forwarded);
         // the client went away: stop routing's work, unless its answer was already read (RoutingCall#cancel)
         rc.response().closeHandler(v -> call.cancel());
         call.send().onComplete(sent -> {
@@ -213,7 +206,7 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         if (rc.response().closed()) {
             return;
         }
-        LOG.warnf("routing-service call failed: %s", t.toString());
+        LOG.warnf("routing-service call failed: %s", LogSafe.escape(t));
         errors.send(rc, RoutingClient.transportError(t));
     }
 

@@ -1,5 +1,6 @@
 package io.aigateway.edge.chat;
 
+import io.aigateway.contracts.text.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.SseParser;
@@ -95,7 +96,7 @@ final class SseRelay {
         if (out.closed() || out.ended()) {
             return;
         }
-        LOG.warnf("Stream from routing-service failed: %s", t.toString());
+        LOG.warnf("Stream from routing-service failed: %s", LogSafe.escape(t));
         out.end(BROKEN_STREAM);
     }
 
@@ -106,7 +107,7 @@ final class SseRelay {
         Buffer b = null;
         for (SseParser.Event e : events) {
             if (e.event() != null) {
-                LOG.debugf("Dropped a named SSE event '%s' from routing", e.event());
+                LOG.debugf("Dropped a named SSE event '%s' from routing", LogSafe.escape(e.event()));
                 continue;
             }
             String data = e.data();

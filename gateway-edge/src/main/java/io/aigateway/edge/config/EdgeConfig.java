@@ -23,6 +23,38 @@ public interface EdgeConfig {
 
     Auth auth();
 
+    Limits limits();
+
+    /**
+     * What a chat request may contain beyond the body size (see {@code chat/ChatRequestReader}): each limit
+     * exceeded is a 400 in the OpenAI envelope naming the parameter.
+     */
+    interface Limits {
+        /** Longest {@code model}, in characters. */
+        @WithDefault("256")
+        int maxModelLength();
+
+        /** Longest {@code user}, in characters. */
+        @WithDefault("256")
+        int maxUserLength();
+
+        /** Longest other identifier (message and function names, tool call ids, roles), in characters. */
+        @WithDefault("256")
+        int maxIdentifierLength();
+
+        /** Largest {@code max_tokens} / {@code max_completion_tokens} (the smallest is 1). */
+        @WithDefault("1000000")
+        long maxTokensCap();
+
+        /** Most object members plus array elements in the whole JSON body (counted while parsing). */
+        @WithDefault("50000")
+        int maxJsonFields();
+
+        /** Deepest nesting of objects and arrays in the JSON body (the top-level object is depth 1). */
+        @WithDefault("64")
+        int maxJsonDepth();
+    }
+
     interface Auth {
         @WithDefault("5s")
         Duration positiveTtl();

@@ -1,5 +1,6 @@
 package io.aigateway.edge.http;
 
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.support.http.ErrorWriter;
 
 import io.aigateway.contracts.error.ApiError;
@@ -33,7 +34,7 @@ public class ErrorResponder {
         if (t instanceof ApiException ae) {
             return ae.error();
         }
-        LOG.errorf("Unexpected failure: %s", t.toString());
+        LOG.errorf("Unexpected failure: %s", LogSafe.escape(t));
         return ApiError.internal("Internal error in the gateway.");
     }
 

@@ -1,6 +1,6 @@
 package io.aigateway.edge.models;
 
-
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.auth.ApiKeyService;
 import io.aigateway.edge.config.EdgeConfig;
@@ -99,7 +99,7 @@ public class ModelsHandler implements Handler<RoutingContext> {
                     if (res.succeeded()) {
                         em.complete(res.result());
                     } else {
-                        LOG.warnf("routing-service models call failed: %s", res.cause().toString());
+                        LOG.warnf("routing-service models call failed: %s", LogSafe.escape(res.cause()));
                         em.fail(RoutingClient.transportError(res.cause()).exception());
                     }
                 }));

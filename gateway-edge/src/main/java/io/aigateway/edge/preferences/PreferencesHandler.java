@@ -1,6 +1,6 @@
 package io.aigateway.edge.preferences;
 
-
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.auth.ApiKeyService;
@@ -169,7 +169,7 @@ public class PreferencesHandler {
         if (rc.response().closed()) {
             return;
         }
-        LOG.warnf("routing-service preferences call failed: %s", t.toString());
+        LOG.warnf("routing-service preferences call failed: %s", LogSafe.escape(t));
         errors.send(rc, RoutingClient.transportError(t));
     }
 }

@@ -1,5 +1,6 @@
 package io.aigateway.routing.breaker;
 
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.routing.chat.AttemptFailure;
 import io.aigateway.routing.config.RoutingConfig;
@@ -126,7 +127,7 @@ public class ProviderBreakers implements BreakerView, ProviderGuard {
         if (e.state != CircuitBreakerState.CLOSED) {
             transition(e, CircuitBreakerState.CLOSED);
         }
-        LOG.infof("circuit breaker of provider %s reset", provider);
+        LOG.infof("circuit breaker of provider %s reset", LogSafe.escape(provider));
     }
 
     public void resetAll() {

@@ -1,5 +1,6 @@
 package io.aigateway.routing.cache;
 
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.support.redis.RedisOutageGate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -256,7 +257,7 @@ public class ResponseCache {
         try {
             req = request(ctx, prefs);
         } catch (RuntimeException e) {
-            LOG.debugf("cache: request not cacheable (%s)", e.toString());
+            LOG.debugf("cache: request not cacheable (%s)", LogSafe.escape(e));
             req = null;
         }
         if (req == null) {
@@ -426,7 +427,7 @@ public class ResponseCache {
             try {
                 chunks = SseReplay.chunks(mapper, mapper.readTree(a.body()), req.chat().includeUsage());
             } catch (Exception e) {
-                LOG.warnf("cache: stored answer %s not replayable (%s); routing instead", req.hash(), e.toString());
+                LOG.warnf("cache: stored answer %s not replayable (%s); routing instead", req.hash(), LogSafe.escape(e));
                 proceed(ctx, req, req.write(), null, MISS);
                 return;
             }
@@ -521,7 +522,7 @@ public class ResponseCache {
         models.add(provider + "/" + model);
         store.put(t.hash, value, t.ttlSeconds, models, provider).subscribe().with(
                 ok -> metrics.stored(),
-                e -> LOG.debugf("cache: answer not stored (%s)", e.toString()));
+                e -> LOG.debugf("cache: answer not stored (%s)", LogSafe.escape(e)));
     }
 
     /** The leader did not produce a storable answer: followers route on their own. */
@@ -536,7 +537,7 @@ public class ResponseCache {
     /** Opens the Redis connection at start so the first request does not pay for it. */
     void onStart(@Observes io.quarkus.runtime.StartupEvent ev) {
         if (config.enabled()) {
-            redis.execute("PING").subscribe().with(ok -> { }, t -> LOG.infof("cache: Redis not reachable at start (%s)", t.toString()));
+            redis.execute("PING").subscribe().with(ok -> { }, t -> LOG.infof("cache: Redis not reachable at start (%s)", LogSafe.escape(t)));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.contracts.text.LogSafe;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,7 +122,7 @@ public class ChatRouteHandler {
                 : status < 500 ? ApiError.badRequest("Invalid request.", null)
                 : ApiError.internal("Internal error.");
         if (ctx.failure() != null && status >= 500) {
-            LOG.errorf("chat route failed: %s", ctx.failure().toString());
+            LOG.errorf("chat route failed: %s", LogSafe.escape(ctx.failure()));
         }
         ErrorWriter.write(ctx.response(), error);
     }
@@ -175,7 +176,7 @@ public class ChatRouteHandler {
             }
             fail(ctx.response(), rc, e.error());
         } catch (RuntimeException e) {
-            LOG.errorf("routing failed unexpectedly: %s", e.toString());
+            LOG.errorf("routing failed unexpectedly: %s", LogSafe.escape(e));
             if (rc == null) {
                 rc = new RouteContext(caller, AigwHeaders.DEFAULT_CONTEXT, defaultPolicyName, null, start);
             }
@@ -188,7 +189,7 @@ public class ChatRouteHandler {
             metrics.decision(route.policy().wireName());
             rc.resolution(route.resolution());
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("route decision: model=%s policy=%s candidates=%s reason=%s", rc.requestedModel(),
+                LOG.debugf("route decision: model=%s policy=%s candidates=%s reason=%s", LogSafe.escape(rc.requestedModel()),
                         route.policy().wireName(), route.resolution().candidates(), route.resolution().reason());
             }
             if (rc.stream()) {
@@ -199,7 +200,7 @@ public class ChatRouteHandler {
         } catch (ApiException e) {
             fail(ctx.response(), rc, e.error());
         } catch (RuntimeException e) {
-            LOG.errorf("routing failed unexpectedly: %s", e.toString());
+            LOG.errorf("routing failed unexpectedly: %s", LogSafe.escape(e));
             fail(ctx.response(), rc, ApiError.internal("Internal error."));
         }
     }
@@ -278,7 +279,7 @@ public class ChatRouteHandler {
                 p.skipChildren();
             }
         } catch (Exception e) {
-            LOG.debugf("adapter body has no readable usage: %s", e.getMessage());
+            LOG.debugf("adapter body has no readable usage: %s", LogSafe.escape(e.getMessage()));
         }
         return null;
     }
@@ -411,7 +412,7 @@ public class ChatRouteHandler {
         if (t instanceof ApiException e) {
             error = e.error();
         } else {
-            LOG.errorf("routing failed unexpectedly: %s", t.toString());
+            LOG.errorf("routing failed unexpectedly: %s", LogSafe.escape(t));
             error = ApiError.internal("Internal error.");
         }
         fail(response, rc, error);

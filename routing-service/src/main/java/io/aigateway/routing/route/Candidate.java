@@ -1,5 +1,6 @@
 package io.aigateway.routing.route;
 
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.catalog.ModelInfo;
 
 /**
@@ -19,8 +20,9 @@ public record Candidate(String providerId, String modelId, int contextWindow, Mo
         return providerId + "/" + modelId;
     }
 
+    /** {@link #key()} escaped for log lines: a pinned model id is the client's text. */
     @Override
     public String toString() {
-        return key();
+        return LogSafe.escape(key());
     }
 }

@@ -67,13 +67,27 @@ public record RequestProfile(int promptTokens, int maxTokens, boolean explicitMa
                 needsTools, images, json);
     }
 
-    private static int intField(JsonNode body, String name) {
+    /**
+     * A token budget from the request: 0 when absent, not an integer or not positive (treated as not set);
+     * saturated at {@code Integer.MAX_VALUE} when larger ({@code intValue()} would wrap 4294967297 to 1).
+     */
+    static int intField(JsonNode body, String name) {
         JsonNode n = body.get(name);
-        return n != null && n.isIntegralNumber() ? n.intValue() : 0;
+        if (n == null || !n.isIntegralNumber()) {
+            return 0;
+        }
+        if (n.canConvertToInt()) {
+            return Math.max(0, n.intValue());
+        }
+        return n.bigIntegerValue().signum() > 0 ? Integer.MAX_VALUE : 0;
     }
 
-    /** Tokens that must fit into the context window: the prompt, plus the budget when the caller set one. */
-    public int contextNeeded() {
-        return explicitMaxTokens ? promptTokens + maxTokens : promptTokens;
+    /**
+     * Tokens that must fit into the context window: the prompt, plus the budget when the caller set one. A
+     * {@code long}: prompt and budget may each be close to {@code Integer.MAX_VALUE}, and their sum must not
+     * wrap to a negative number that fits every window.
+     */
+    public long contextNeeded() {
+        return explicitMaxTokens ? (long) promptTokens + maxTokens : promptTokens;
     }
 }

@@ -1,5 +1,6 @@
 package io.aigateway.routing.web;
 
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.support.rest.JaxRsErrors;
 import io.aigateway.contracts.error.ApiException;
@@ -37,7 +38,7 @@ public class ApiExceptionMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable t) {
-        LOG.errorf("unexpected error: %s", t.toString());
+        LOG.errorf("unexpected error: %s", LogSafe.escape(t));
         return toResponse(ApiError.internal("Internal error."));
     }
 

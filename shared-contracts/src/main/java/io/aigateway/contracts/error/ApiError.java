@@ -1,5 +1,7 @@
 package io.aigateway.contracts.error;
 
+import io.aigateway.contracts.text.LogSafe;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,6 +12,9 @@ import java.util.Map;
  */
 public record ApiError(int status, String type, String code, String param, String message,
                        Map<String, String> headers) {
+
+    /** Longest part of a model name echoed in {@link #modelNotFound} (escaped, see {@link LogSafe}). */
+    static final int MODEL_ECHO_MAX = 256;
 
     public ApiError {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
@@ -47,7 +52,8 @@ public record ApiError(int status, String type, String code, String param, Strin
 
     public static ApiError modelNotFound(String model) {
         return new ApiError(404, "invalid_request_error", "model_not_found", "model",
-                "The model '" + model + "' does not exist or you do not have access to it.", null)
+                "The model '" + LogSafe.escape(model, MODEL_ECHO_MAX) + "' does not exist or you do not have access to it.",
+                null)
                 .withHeader("x-should-retry", "false");
     }
 

@@ -16,6 +16,22 @@ public interface UsageConfig {
 
     Health health();
 
+    Limits limits();
+
+    /**
+     * Text of a usage event is stored after {@code records/service/UsageEventSanitizer}: NUL and unpaired
+     * surrogates replaced (PostgreSQL text and jsonb cannot hold them), over-long values cut.
+     */
+    interface Limits {
+        /** Longest stored model name ({@code requestedModel}, {@code model}, attempts' {@code model}); the edge's cap is 256 too. */
+        @WithDefault("256")
+        int maxModelLength();
+
+        /** Longest other stored text value (ids, context, provider, policy, error class). */
+        @WithDefault("1024")
+        int maxTextLength();
+    }
+
     interface Health {
         /** How long the Kafka readiness check waits for the broker before reporting DOWN. */
         @WithDefault("3s")

@@ -1,5 +1,6 @@
 package io.aigateway.usage.web;
 
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.support.rest.JaxRsErrors;
 
 import io.aigateway.contracts.error.ApiError;
@@ -23,7 +24,7 @@ public class ErrorMappers {
     public Response webError(WebApplicationException e) {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
         if (status >= 500) {
-            LOG.errorf("Request failed: %s", e.toString());
+            LOG.errorf("Request failed: %s", LogSafe.escape(e));
             return JaxRsErrors.toResponse(ApiError.internal("Internal error."));
         }
         String type = status == 401 || status == 403 ? "permission_error" : "invalid_request_error";
@@ -41,7 +42,7 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         // No stack trace in logs or responses (it may carry data); the class and message are enough to triage.
-        LOG.errorf("Unexpected error: %s", e.toString());
+        LOG.errorf("Unexpected error: %s", LogSafe.escape(e));
         return JaxRsErrors.toResponse(ApiError.internal("Internal error."));
     }
 }

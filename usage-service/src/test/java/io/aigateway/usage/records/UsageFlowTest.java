@@ -152,6 +152,32 @@ class UsageFlowTest {
     }
 
     @Test
+    void oddTextIsStoredNotDeadLettered() throws Exception {
+        // NUL cannot be stored in PostgreSQL text or jsonb, nor an unpaired surrogate in jsonb: without the
+        // sanitizer this record went to the DLQ and the usage was lost
+        String user = "u-odd-" + RUN;
+        String huge = "m".repeat(10_000);
+        UsageEvent odd = new UsageEvent(UUID.randomUUID(), "req-odd-" + RUN, Instant.now().truncatedTo(ChronoUnit.MICROS),
+                user, "key-3", "wri\u0000ting", huge, "fake", "fake\u0000chat\r\nINFO forged", "cost", 5, 7, 12, false,
+                new BigDecimal("0.0000215"), null, 100, null, false, false, UsageEvent.Outcome.SUCCESS, null,
+                List.of(new UsageEvent.Attempt("fake-LONE", "a\u0000b", null, null, 90)));
+        // an unpaired surrogate survives Kafka's UTF-8 only as a JSON escape
+        send(user, JSON.writeValueAsString(odd).replace("fake-LONE", "fake\\uD800"));
+
+        List<UsageEvent> data = awaitRecords(user, null, list -> !list.isEmpty());
+        assertEquals(1, data.size());
+        UsageEvent stored = data.get(0);
+        assertEquals(odd.eventId(), stored.eventId());
+        assertEquals("wri\uFFFDting", stored.context());
+        assertEquals("m".repeat(256), stored.requestedModel());
+        assertEquals("fake\uFFFDchat\r\nINFO forged", stored.model(), "other characters are stored as sent");
+        assertEquals(List.of(new UsageEvent.Attempt("fake\uFFFD", "a\uFFFDb", null, null, 90)), stored.attempts());
+        assertEquals(12, stored.totalTokens());
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("aigw_usage_events_sanitized_total"));
+    }
+
+    @Test
     void internalTokenIsRequired() {
         given().queryParam("userId", "x").get("/internal/v1/usage")
                 .then().statusCode(401)

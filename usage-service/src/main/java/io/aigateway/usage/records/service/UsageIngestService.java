@@ -1,5 +1,6 @@
 package io.aigateway.usage.records.service;
 
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.usage.config.UsageConfig;
 import io.aigateway.usage.records.repository.UsageRecordRepository;
@@ -43,7 +44,7 @@ public class UsageIngestService {
                 .onFailure(DbFailures::isTransient).invoke(e -> {
                     dbRetries.increment();
                     logWithRequestId(event, () -> LOG.warnf("Storing usage event %s failed, will retry: %s",
-                            event.eventId(), e.toString()));
+                            event.eventId(), LogSafe.escape(e)));
                 })
                 .onFailure(DbFailures::isTransient).retry()
                 .withBackOff(retry.initialBackoff(), retry.maxBackoff()).withJitter(0.2)
@@ -64,7 +65,7 @@ public class UsageIngestService {
     /** Log lines about one event carry its request ID (MDC key {@code requestId}), like request log lines. */
     private static void logWithRequestId(UsageEvent event, Runnable log) {
         Object previous = MDC.get(RequestIds.MDC_KEY);
-        MDC.put(RequestIds.MDC_KEY, event.requestId() == null ? "" : event.requestId());
+        MDC.put(RequestIds.MDC_KEY, event.requestId() == null ? "" : LogSafe.escape(event.requestId(), 128));
         try {
             log.run();
         } finally {
