@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.agroal.api.AgroalDataSource;
 import io.aigateway.admin.keys.service.ApiKeyService;
+import io.aigateway.admin.keys.service.KeyMirror;
 import io.aigateway.admin.support.AdapterWireMock;
 import io.aigateway.contracts.internal.ApiKeyRecord;
 import io.aigateway.contracts.internal.KeyHashing;
@@ -75,6 +76,9 @@ class ApiKeyApiTest {
     @Inject
     ApiKeyService keys;
 
+    @Inject
+    KeyMirror mirror;
+
     @BeforeEach
     void stubAdapter() {
         adapter.resetAll();
@@ -110,11 +114,12 @@ class ApiKeyApiTest {
                 .body("roles", equalTo(List.of("user")))
                 .body("expiresAtEpochMs", nullValue());
 
-        String json = redis.value(String.class).get(ApiKeyRecord.REDIS_PREFIX + hash);
+        String json = redis.value(String.class).get(mirror.redisKey(hash));
         assertNotNull(json, "the key is mirrored into Redis");
         ApiKeyRecord mirrored = mapper.readValue(json, ApiKeyRecord.class);
         assertEquals(new ApiKeyRecord(keyId, user, Set.of("user"), null), mirrored);
-        assertEquals(-1, redis.key().pttl(ApiKeyRecord.REDIS_PREFIX + hash), "no expiry without expiresAt");
+        long pttl = redis.key().pttl(mirror.redisKey(hash));
+        assertTrue(pttl > 3_500_000 && pttl <= 3_600_000, "without expiresAt the entry lives mirror-ttl (1h): " + pttl);
         assertFalse(json.contains(key));
     }
 
@@ -254,7 +259,7 @@ class ApiKeyApiTest {
                 "expiresAt", expiresAt.toString()));
         created.then().statusCode(201).body("expiresAt", notNullValue());
         String hash = KeyHashing.sha256Hex(created.path("key"));
-        long pttl = redis.key().pttl(ApiKeyRecord.REDIS_PREFIX + hash);
+        long pttl = redis.key().pttl(mirror.redisKey(hash));
         assertTrue(pttl > 3_500_000 && pttl <= 3_600_000, "pttl " + pttl);
         given().header("X-Aigw-Internal-Token", TOKEN)
                 .when().get("/internal/v1/keys/" + hash)
@@ -265,7 +270,7 @@ class ApiKeyApiTest {
     @Test
     void remirrorRebuildsRedisFromPostgres() {
         String key = createInternal(Map.of("userId", user("remirror"))).then().statusCode(201).extract().path("key");
-        String redisKey = ApiKeyRecord.REDIS_PREFIX + KeyHashing.sha256Hex(key);
+        String redisKey = mirror.redisKey(KeyHashing.sha256Hex(key));
         redis.key().del(redisKey);
         assertNull(redis.value(String.class).get(redisKey));
         Integer written = VertxContextSupportHelper.await(() -> keys.remirrorAll());
@@ -352,7 +357,7 @@ class ApiKeyApiTest {
         String key = created.path("key");
         String keyId = created.path("keyId");
         String hash = KeyHashing.sha256Hex(key);
-        assertNotNull(redis.value(String.class).get(ApiKeyRecord.REDIS_PREFIX + hash));
+        assertNotNull(redis.value(String.class).get(mirror.redisKey(hash)));
 
         String listing = given().auth().oauth2(adminKey).queryParam("userId", user)
                 .when().get("/api/v1/ai/admin/keys")
@@ -373,7 +378,7 @@ class ApiKeyApiTest {
                 .then().statusCode(204);
         given().header("X-Aigw-Internal-Token", TOKEN).when().get("/internal/v1/keys/" + hash)
                 .then().statusCode(404);
-        assertNull(redis.value(String.class).get(ApiKeyRecord.REDIS_PREFIX + hash), "mirror removed");
+        assertNull(redis.value(String.class).get(mirror.redisKey(hash)), "mirror removed");
         given().auth().oauth2(adminKey).queryParam("userId", user)
                 .when().get("/api/v1/ai/admin/keys")
                 .then().statusCode(200)

@@ -69,6 +69,9 @@ public final class E2eStack {
     private final ObjectMapper mapper = Json.newMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** The environment every service process gets (a second edge is started with the same). */
+    private final Map<String, String> common = new LinkedHashMap<>();
+    private int secondEdgePort;
 
     private E2eStack() throws IOException {
         root = Path.of(System.getProperty("aigw.repo.root", "../..")).toAbsolutePath().normalize();
@@ -128,7 +131,6 @@ public final class E2eStack {
         startProcess("fake-provider", List.of("-Xmx128m", "-jar", fakeJar.toString(), "--port", Integer.toString(fakePort)), Map.of());
         waitHttp("fake-provider", fakeUrl() + "/_control/health", Duration.ofSeconds(30));
 
-        Map<String, String> common = new LinkedHashMap<>();
         common.put("AIGW_CALLER_EDGE_SHA256", KeyHashing.sha256Hex(serviceTokens.get("edge")));
         common.put("AIGW_CALLER_ROUTING_SHA256", KeyHashing.sha256Hex(serviceTokens.get("routing")));
         common.put("AIGW_CALLER_ADMIN_SHA256", KeyHashing.sha256Hex(serviceTokens.get("admin")));
@@ -147,6 +149,14 @@ public final class E2eStack {
         common.put("AIGW_USAGE_SPOOL_DIR", logs.resolve("spool-" + runId).toString());
         // The response cache keeps this run's answers to itself (entries expire with their TTL).
         common.put("AIGW_CACHE_KEY_PREFIX", "aigw:e2e:" + runId + ":cache:v1:");
+        // The key mirror and the revocation channel too: admin-service's mirror repair removes every entry under
+        // its prefix that its PostgreSQL does not know, and other tests plant entries in Redis db 1.
+        String keyPrefix = "aigw:e2e:" + runId + ":key:";
+        String revocations = "aigw:e2e:" + runId + ":keys:revoked";
+        common.put("AIGW_KEYS_MIRROR_PREFIX", keyPrefix);
+        common.put("AIGW_EDGE_AUTH_MIRROR_PREFIX", keyPrefix);
+        common.put("AIGW_KEYS_REVOCATION_CHANNEL", revocations);
+        common.put("AIGW_EDGE_AUTH_REVOCATIONS_CHANNEL", revocations);
         // One retry per provider, short backoff: the tests assert the exact attempt lists this gives.
         common.put("AIGW_ROUTING_RETRY_MAX_RETRIES", Integer.toString(RETRIES));
         common.put("AIGW_ROUTING_RETRY_BASE_DELAY", "50ms");
@@ -175,6 +185,11 @@ public final class E2eStack {
     }
 
     private void startService(String module, int port, Map<String, String> common, List<String> props) throws IOException {
+        startService(module, module, port, common, props);
+    }
+
+    private void startService(String name, String module, int port, Map<String, String> common, List<String> props)
+            throws IOException {
         Map<String, String> env = new LinkedHashMap<>(common);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // its own credential only (adapter- and usage-service call no one)
@@ -191,7 +206,7 @@ public final class E2eStack {
         List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         args.addAll(props);
         args.addAll(List.of("-jar", jar.toString()));
-        startProcess(module, args, env);
+        startProcess(name, args, env);
     }
 
     /** Provider ids of the extra kinds, each served by the fake provider in that kind's wire format. */
@@ -278,15 +293,46 @@ public final class E2eStack {
     }
 
     public String createKey(String user, List<String> roles) throws Exception {
-        String body = mapper.writeValueAsString(Map.of("userId", user, "roles", roles, "name", "e2e"));
+        return createKey(user, roles, null).get("key").asText();
+    }
+
+    /**
+     * Creates a key through admin-service's bootstrap {@code POST /internal/v1/keys}.
+     *
+     * @param expiresAt optional (must be in the future)
+     * @return the answer: {@code key} (plaintext, shown once), {@code keyId}, {@code userId}, {@code roles}, ...
+     */
+    public JsonNode createKey(String user, List<String> roles, java.time.Instant expiresAt) throws Exception {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("userId", user);
+        fields.put("roles", roles);
+        fields.put("name", "e2e");
+        if (expiresAt != null) {
+            fields.put("expiresAt", expiresAt.toString());
+        }
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("admin") + "/internal/v1/keys"))
                 .header("Content-Type", "application/json")
                 .header("X-Aigw-Internal-Token", internalToken)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(fields))).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("key bootstrap failed: " + r.statusCode() + " " + r.body());
         }
-        return mapper.readTree(r.body()).get("key").asText();
+        return mapper.readTree(r.body());
+    }
+
+    /**
+     * A second gateway-edge process (same configuration, its own port), started on first use and stopped with the
+     * stack: for tests of what must hold on every edge instance (revocations).
+     */
+    public synchronized String secondEdgeUrl() throws Exception {
+        if (secondEdgePort == 0) {
+            int port = freePort();
+            startService("gateway-edge-2", "gateway-edge", port, common, List.of());
+            waitHttp("gateway-edge-2", "http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+            secondEdgePort = port;
+        }
+        return "http://127.0.0.1:" + secondEdgePort;
     }
 
     /** PUT /_control/upstreams/{upstream} on the fake provider. */

@@ -23,12 +23,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Authenticates {@code Authorization: Bearer aigw_…}: SHA-256 of the key → local cache (positive and negative
  * answers, bounded, in-flight lookups shared) → Redis mirror {@code aigw:key:<hash>} → admin-service lookup
  * on a Redis miss or failure. Redis down only degrades: after a failure Redis is skipped for a while.
+ * <p>
+ * Revocations ({@link KeyRevocationListener}): a revoked hash is dropped from the cache at once, and for
+ * {@code revocations.marker-ttl} its lookups skip the mirror (which may still hold it) and ask admin-service.
+ * While the revocation subscription is not confirmed, positive answers are kept only
+ * {@code revocations.degraded-positive-ttl} (1 s), so a revocation still takes effect within it.
  */
 @ApplicationScoped
 public class ApiKeyService {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
     private static final String BEARER = "bearer ";
+    /** The role every route of the user API requires ({@code /v1/**}, {@code /api/v1/ai/preferences}). */
+    public static final String USER_ROLE = "user";
 
     private final ReactiveRedisDataSource redisDataSource;
     private final ReactiveValueCommands<String, String> redis;
@@ -36,11 +43,18 @@ public class ApiKeyService {
     private final ObjectMapper mapper;
     private final EdgeMetrics metrics;
     private final long positiveTtlNanos;
+    private final long degradedPositiveTtlNanos;
+    private final long markerTtlNanos;
+    private final String mirrorPrefix;
     private final long negativeTtlNanos;
     private final int maxEntries;
     private final Duration redisTimeout;
     private final long redisBackoffNanos;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+    /** Hashes revoked recently (→ until when, nanoTime): looked up at admin-service, never in the mirror. */
+    private final ConcurrentHashMap<String, Long> revokedMarkers = new ConcurrentHashMap<>();
+    /** Whether the revocation subscription is confirmed (false until it is, and while it is lost). */
+    private volatile boolean revocationFeedLive;
     private volatile long redisSkipUntilNanos;
     private volatile boolean redisSkipping;
     private volatile String lastRedisError;
@@ -54,6 +68,9 @@ public class ApiKeyService {
         this.metrics = metrics;
         EdgeConfig.Auth auth = config.auth();
         this.positiveTtlNanos = auth.positiveTtl().toNanos();
+        this.degradedPositiveTtlNanos = Math.min(positiveTtlNanos, auth.revocations().degradedPositiveTtl().toNanos());
+        this.markerTtlNanos = auth.revocations().markerTtl().toNanos();
+        this.mirrorPrefix = auth.mirrorPrefix();
         this.negativeTtlNanos = auth.negativeTtl().toNanos();
         this.maxEntries = Math.max(16, auth.maxEntries());
         this.redisTimeout = auth.redisTimeout();
@@ -72,8 +89,13 @@ public class ApiKeyService {
     }
 
     /**
+     * Authenticates a caller of the user API (every public route of the edge): a live key with role
+     * {@value #USER_ROLE}.
+     *
      * @param authorization the raw {@code Authorization} header (may be null)
-     * @return the caller, or a failure with {@code ApiException} (401, or 503 when no key source answers)
+     * @return the caller, or a failure with {@code ApiException}: 401 (no, unknown, revoked or expired key),
+     * 403 {@code permission_error} (a live key without role {@value #USER_ROLE}, e.g. an admin-only key), or 503
+     * when no key source answers
      */
     public Uni<Caller> authenticate(String authorization) {
         String key = bearerKey(authorization);
@@ -84,8 +106,46 @@ public class ApiKeyService {
             if (caller == null || caller.key().expired(System.currentTimeMillis())) {
                 throw invalidKey().exception();
             }
+            if (!caller.key().hasRole(USER_ROLE)) {
+                throw missingRole().exception();
+            }
             return caller;
         });
+    }
+
+    /**
+     * A revocation message (or any change that reduces a key's rights): forgets the cached answer at once, and
+     * for {@code marker-ttl} asks admin-service instead of the mirror. A lookup already in flight keeps its own
+     * answer for the requests already waiting on it, but is no longer in the cache, so it cannot re-add it.
+     */
+    public void revoked(String hash) {
+        long now = System.nanoTime();
+        if (revokedMarkers.size() >= maxEntries) {
+            revokedMarkers.values().removeIf(until -> now - until >= 0);
+            if (revokedMarkers.size() >= maxEntries) {
+                revokedMarkers.clear();
+            }
+        }
+        revokedMarkers.put(hash, now + markerTtlNanos);
+        cache.remove(hash);
+    }
+
+    /**
+     * Called by {@link KeyRevocationListener}: the subscription is confirmed ({@code true}) or lost
+     * ({@code false}). On loss every cached answer is dropped (messages may have been missed) and positive answers
+     * are kept only {@code degraded-positive-ttl} until it is back.
+     */
+    public void revocationFeed(boolean live) {
+        boolean was = revocationFeedLive;
+        revocationFeedLive = live;
+        if (was && !live) {
+            cache.clear();
+        }
+    }
+
+    /** Whether revocation messages are being received (else positive answers expire after 1 s). */
+    public boolean revocationFeedLive() {
+        return revocationFeedLive;
     }
 
     /** Whether Redis failed recently (key lookups go to admin-service meanwhile). */
@@ -146,16 +206,31 @@ public class ApiKeyService {
     }
 
     private Uni<Caller> load(String hash) {
+        if (recentlyRevoked(hash)) {
+            return fromAdmin(hash).map(rec -> rec == null ? null : Caller.of(rec));
+        }
         return fromRedis(hash)
                 .onItem().ifNull().switchTo(() -> fromAdmin(hash))
                 .map(rec -> rec == null ? null : Caller.of(rec));
+    }
+
+    private boolean recentlyRevoked(String hash) {
+        Long until = revokedMarkers.get(hash);
+        if (until == null) {
+            return false;
+        }
+        if (System.nanoTime() - until < 0) {
+            return true;
+        }
+        revokedMarkers.remove(hash, until);
+        return false;
     }
 
     private Uni<ApiKeyRecord> fromRedis(String hash) {
         if (redisDegraded()) {
             return Uni.createFrom().nullItem();
         }
-        return redis.get(ApiKeyRecord.REDIS_PREFIX + hash)
+        return redis.get(mirrorPrefix + hash)
                 .ifNoItem().after(redisTimeout).fail()
                 .map(json -> {
                     redisSkipping = false;
@@ -207,6 +282,11 @@ public class ApiKeyService {
         return ApiError.unauthorized("Incorrect API key provided.").withHeader("x-should-retry", "false");
     }
 
+    private static ApiError missingRole() {
+        return ApiError.forbidden("This API key does not have the '" + USER_ROLE + "' role required by this API.")
+                .withHeader("x-should-retry", "false");
+    }
+
     /** A cache slot: the shared lookup, usable while in flight and until its TTL after it resolved. */
     private final class Entry {
         final Uni<Caller> uni;
@@ -214,13 +294,17 @@ public class ApiKeyService {
         volatile long expiresAtNanos;
 
         Entry(String hash) {
-            this.uni = load(hash)
+            // Deferred: the revocation marker is checked when the lookup starts, i.e. after this entry is in the
+            // cache, where a revocation message arriving from then on removes it.
+            this.uni = Uni.createFrom().deferred(() -> load(hash))
                     .onItemOrFailure().invoke((caller, failure) -> {
                         if (failure != null) {
                             cache.remove(hash, this);
                             return;
                         }
-                        expiresAtNanos = System.nanoTime() + (caller != null ? positiveTtlNanos : negativeTtlNanos);
+                        long ttl = caller == null ? negativeTtlNanos
+                                : revocationFeedLive ? positiveTtlNanos : degradedPositiveTtlNanos;
+                        expiresAtNanos = System.nanoTime() + ttl;
                         resolved = true;
                     })
                     .memoize().indefinitely();

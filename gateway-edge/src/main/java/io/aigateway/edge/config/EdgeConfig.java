@@ -1,5 +1,6 @@
 package io.aigateway.edge.config;
 
+import io.aigateway.contracts.internal.ApiKeyRecord;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -75,5 +76,48 @@ public interface EdgeConfig {
 
         @WithDefault("2s")
         Duration adminTimeout();
+
+        /** Redis key prefix of admin-service's key mirror ({@code <prefix><sha256hex>}, same as {@code aigw.keys.mirror-prefix}). */
+        @WithDefault(ApiKeyRecord.REDIS_PREFIX)
+        String mirrorPrefix();
+
+        /** Revocation messages from admin-service (Redis pub/sub), see {@code KeyRevocationListener}. */
+        Revocations revocations();
+    }
+
+    interface Revocations {
+        /** The channel admin-service publishes revoked key hashes on ({@code aigw.keys.revocation-channel}). */
+        @WithDefault("aigw:keys:revoked")
+        String channel();
+
+        /**
+         * Positive cache TTL while the subscription is down or not yet confirmed (instead of {@code positive-ttl}):
+         * at most 1 s keeps "a revoked key is refused within 1 s" true without the messages.
+         */
+        @WithDefault("1s")
+        Duration degradedPositiveTtl();
+
+        /** How often this instance publishes a heartbeat on the channel (and checks that the last one came back). */
+        @WithDefault("250ms")
+        Duration heartbeatInterval();
+
+        /** No own heartbeat received for this long: the subscription counts as lost (cache dropped, resubscribe). */
+        @WithDefault("1s")
+        Duration heartbeatTimeout();
+
+        /** Wait between attempts to (re)subscribe. */
+        @WithDefault("1s")
+        Duration retryInterval();
+
+        /** A subscribe not confirmed within this is abandoned (closed if it ever completes) and tried again. */
+        @WithDefault("5s")
+        Duration subscribeTimeout();
+
+        /**
+         * How long, after a revocation message, lookups of that hash skip the Redis mirror and ask admin-service
+         * (the mirror may still hold the key when the delete failed, until the mirror repair removes it).
+         */
+        @WithDefault("2m")
+        Duration markerTtl();
     }
 }

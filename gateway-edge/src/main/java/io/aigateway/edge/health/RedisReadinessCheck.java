@@ -39,6 +39,8 @@ public class RedisReadinessCheck implements AsyncHealthCheck {
                         .up()
                         .withData("redis", state)
                         .withData("keyLookups", apiKeys.redisDegraded() ? "admin-service (degraded)" : "redis")
+                        .withData("keyRevocations", apiKeys.revocationFeedLive() ? "subscribed"
+                                : "not subscribed (degraded: positive key answers kept only degraded-positive-ttl)")
                         .build());
     }
 }

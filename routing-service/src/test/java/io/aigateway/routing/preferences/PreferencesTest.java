@@ -182,7 +182,7 @@ class PreferencesTest {
         put(user, "{\"context\":").then().statusCode(400).body("error.code", equalTo("invalid_json"));
         put(user, "[1,2]").then().statusCode(400).body("error.code", equalTo("invalid_json"));
         put(user, "").then().statusCode(400).body("error.code", equalTo("invalid_json"));
-        as(user).delete(PREFS + "/Bad%20Context").then().statusCode(400).body("error.param", equalTo("context"));
+        as(user).urlEncodingEnabled(false).delete(PREFS + "/Bad%20Context").then().statusCode(400).body("error.param", equalTo("context"));
         // no caller identity, no internal token
         put(null, pref("writing", "fake", "fake-chat")).then().statusCode(401).body("error.code", equalTo("missing_caller"));
         as(null).get(PREFS).then().statusCode(401).body("error.code", equalTo("missing_caller"));

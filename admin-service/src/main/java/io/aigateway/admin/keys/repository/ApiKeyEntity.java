@@ -23,6 +23,8 @@ import java.util.TreeSet;
         + "and revokedAt is null and (expiresAt is null or expiresAt > :now)")
 @NamedQuery(name = ApiKeyEntity.LIST_LIVE, query = "from ApiKeyEntity where revokedAt is null "
         + "and (expiresAt is null or expiresAt > :now)")
+@NamedQuery(name = ApiKeyEntity.LIVE_AMONG, query = "from ApiKeyEntity where keyHash in :hashes "
+        + "and revokedAt is null and (expiresAt is null or expiresAt > :now)")
 @NamedQuery(name = ApiKeyEntity.LIST_ALL, query = "from ApiKeyEntity order by createdAt desc, keyId")
 @NamedQuery(name = ApiKeyEntity.LIST_BY_USER, query = "from ApiKeyEntity where userId = :userId "
         + "order by createdAt desc, keyId")
@@ -30,6 +32,7 @@ public class ApiKeyEntity {
 
     public static final String FIND_LIVE_BY_HASH = "ApiKeyEntity.findLiveByHash";
     public static final String LIST_LIVE = "ApiKeyEntity.listLive";
+    public static final String LIVE_AMONG = "ApiKeyEntity.liveAmong";
     public static final String LIST_ALL = "ApiKeyEntity.listAll";
     public static final String LIST_BY_USER = "ApiKeyEntity.listByUser";
 

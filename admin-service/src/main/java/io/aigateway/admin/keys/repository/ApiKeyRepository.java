@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /** Reactive access to {@code admin.api_keys} (named queries only); callers provide the session or transaction. */
@@ -20,6 +21,11 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, Str
 
     public Uni<List<ApiKeyEntity>> listLive(Instant now) {
         return list("#" + ApiKeyEntity.LIST_LIVE, Parameters.with("now", now));
+    }
+
+    /** The live keys among these hashes (a batch of the mirror repair). */
+    public Uni<List<ApiKeyEntity>> liveAmong(Collection<String> hashes, Instant now) {
+        return list("#" + ApiKeyEntity.LIVE_AMONG, Parameters.with("hashes", hashes).and("now", now));
     }
 
     public Uni<List<ApiKeyEntity>> listNewestFirst(String userId, int limit) {

@@ -20,7 +20,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * API keys: issue (the plaintext key is returned once and only its SHA-256 hash is stored), look up, list,
@@ -39,6 +41,7 @@ public class ApiKeyService {
     private final SecureRandom random = new SecureRandom();
     private final Counter created;
     private final Counter revoked;
+    private final Counter pruned;
 
     public ApiKeyService(ApiKeyRepository repository, KeyMirror mirror, Event<KeyRevoked> revokedEvents,
                          MeterRegistry registry) {
@@ -47,6 +50,8 @@ public class ApiKeyService {
         this.revokedEvents = revokedEvents;
         this.created = Counter.builder("aigw.admin.keys.created").register(registry);
         this.revoked = Counter.builder("aigw.admin.keys.revoked").register(registry);
+        this.pruned = Counter.builder("aigw.admin.key.mirror.pruned")
+                .description("Stale Redis mirror entries removed by the mirror repair").register(registry);
     }
 
     /** An issued key: the plaintext {@code key} is in this object only, never persisted or logged. */
@@ -97,8 +102,11 @@ public class ApiKeyService {
                             }
                             return new Revocation(e, changed);
                         }))
-                // Delete the mirror even when already revoked: a previous delete may have failed.
+                // Delete the mirror even when already revoked: a previous delete may have failed. PostgreSQL is
+                // the truth: a failed delete or message never fails the revocation; the edges are told anyway
+                // (they then stop trusting the mirror for this key), and the repair job removes a stale entry.
                 .call(r -> mirror.remove(r.entity().getKeyHash(), r.entity().getKeyId()))
+                .call(r -> mirror.publishRevoked(r.entity().getKeyHash(), r.entity().getKeyId()))
                 .invoke(r -> {
                     revokedEvents.fire(new KeyRevoked(r.entity().getKeyId(), r.entity().getKeyHash()));
                     if (r.changed()) {
@@ -112,14 +120,46 @@ public class ApiKeyService {
     private record Revocation(ApiKeyEntity entity, boolean changed) {
     }
 
-    /** Rewrites the mirror of every live key from PostgreSQL; the number of keys written. */
+    /** One repair run: {@link #pruneMirror()}, then {@link #remirrorAll()}; the numbers removed and written. */
+    public Uni<MirrorRepair> repairMirror() {
+        return pruneMirror().flatMap(removed -> remirrorAll().map(written -> new MirrorRepair(removed, written)));
+    }
+
+    /** What a repair run did. */
+    public record MirrorRepair(int removed, int written) {
+    }
+
+    /**
+     * Removes every mirror entry whose hash PostgreSQL does not have as a live key (revoked, expired, deleted, or
+     * not a hash at all): SCANs the mirror and checks each batch with one query. The number of entries removed.
+     */
+    public Uni<Integer> pruneMirror() {
+        return mirror.scanHashes(batch -> {
+            List<String> wellFormed = batch.stream().filter(h -> HASH.matcher(h).matches()).distinct().toList();
+            Uni<Set<String>> live = wellFormed.isEmpty() ? Uni.createFrom().item(Set.of())
+                    : Panache.withSession(() -> repository.liveAmong(wellFormed, Instant.now()))
+                    .map(list -> list.stream().map(ApiKeyEntity::getKeyHash).collect(Collectors.toSet()));
+            return live.flatMap(liveHashes -> {
+                List<String> stale = batch.stream().distinct().filter(h -> !liveHashes.contains(h)).toList();
+                return mirror.removeAll(stale).invoke(n -> {
+                    if (n > 0) {
+                        pruned.increment(n);
+                        LOG.infof("Removed %d stale mirror entries (keys revoked, expired or unknown)", n);
+                    }
+                });
+            });
+        });
+    }
+
+    /** Rewrites the mirror of every live key from PostgreSQL (refreshing its TTL); the number of keys written. */
     public Uni<Integer> remirrorAll() {
         mirror.beginSync();
         return Panache.withSession(() -> repository.listLive(Instant.now()))
                 .onItem().transformToUni(list -> Multi.createFrom().iterable(list)
                         .onItem().transformToUni(e -> mirror.put(e.getKeyHash(), e.toRecord()))
                         .merge(MIRROR_CONCURRENCY)
-                        .collect().with(java.util.stream.Collectors.counting()))
+                        .select().where(Boolean::booleanValue)
+                        .collect().with(Collectors.counting()))
                 .map(Long::intValue)
                 .eventually(mirror::endSync);
     }

@@ -6,8 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Rebuilds the Redis mirror from PostgreSQL at start and then every {@code aigw.keys.mirror-interval}
- * (Redis may have been flushed or restarted). Non-blocking: runs on a Vert.x context.
+ * Repairs the Redis mirror from PostgreSQL at start and then every {@code aigw.keys.mirror-interval} (30 s):
+ * removes the entries of keys that are no longer live (a revocation whose Redis delete failed, a Redis that was
+ * restored from an old snapshot, rows deleted in PostgreSQL) and re-writes every live key with a fresh TTL
+ * (Redis may have been flushed or restarted). Non-blocking: runs on a Vert.x context. Every admin-service
+ * instance runs it; the work is idempotent.
  */
 @ApplicationScoped
 public class KeyMirrorJob {
@@ -20,15 +23,20 @@ public class KeyMirrorJob {
         this.keys = keys;
     }
 
-    @Scheduled(identity = "key-mirror", every = "${aigw.keys.mirror-interval:5m}",
+    @Scheduled(identity = "key-mirror", every = "${aigw.keys.mirror-interval:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> remirror() {
-        return keys.remirrorAll()
-                .invoke(n -> LOG.debugf("Re-mirrored %d live keys into Redis", n))
+    Uni<Void> scheduled() {
+        return run().replaceWithVoid();
+    }
+
+    /** One repair run; never fails (a failed run is logged and retried at the next one). */
+    public Uni<ApiKeyService.MirrorRepair> run() {
+        return keys.repairMirror()
+                .invoke(r -> LOG.debugf("Key mirror repaired: %d stale entries removed, %d live keys written",
+                        r.removed(), r.written()))
                 .onFailure().recoverWithItem(t -> {
-                    LOG.warnf("Re-mirroring keys failed (retried at the next run): %s", t.getClass().getSimpleName());
-                    return 0;
-                })
-                .replaceWithVoid();
+                    LOG.warnf("Key mirror repair failed (retried at the next run): %s", t.getClass().getSimpleName());
+                    return new ApiKeyService.MirrorRepair(0, 0);
+                });
     }
 }

@@ -1,5 +1,6 @@
 package io.aigateway.admin.keys.service;
 
+import io.aigateway.contracts.internal.ApiKeyRecord;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,12 +14,41 @@ public interface KeysConfig {
     @WithDefault("500ms")
     Duration redisTimeout();
 
-    /** How often every live key is re-written into Redis (also once at start). */
-    @WithDefault("5m")
+    /**
+     * How often the mirror is repaired (also once at start): entries PostgreSQL no longer has as live are removed
+     * and every live key is re-written with a fresh TTL. {@code off} disables the schedule.
+     */
+    @WithDefault("30s")
     String mirrorInterval();
 
-    /** How long the admin API trusts a looked-up admin key before asking PostgreSQL again. */
-    @WithDefault("5s")
+    /**
+     * TTL of every mirror entry (capped by the key's own expiry), refreshed by each repair run: an entry the
+     * repair can no longer refresh (admin-service or PostgreSQL gone) disappears after this long. It is also how
+     * long the edge keeps authenticating from Redis alone while admin-service or PostgreSQL are down.
+     */
+    @WithDefault("1h")
+    Duration mirrorTtl();
+
+    /** Redis key prefix of the mirror ({@code <prefix><sha256hex>}); the edge must read the same prefix. */
+    @WithDefault(ApiKeyRecord.REDIS_PREFIX)
+    String mirrorPrefix();
+
+    /** SCAN COUNT hint of the repair, and the size of the batches it checks against PostgreSQL. */
+    @WithDefault("500")
+    int mirrorScanCount();
+
+    /**
+     * Redis pub/sub channel on which the hash of a revoked key (or of any key whose rights were reduced) is
+     * published; every edge instance drops that hash from its local cache.
+     */
+    @WithDefault("aigw:keys:revoked")
+    String revocationChannel();
+
+    /**
+     * How long the admin API trusts a looked-up key before asking PostgreSQL again. At most 1 s, so that a key
+     * revoked through another admin-service instance is refused here within 1 s too.
+     */
+    @WithDefault("1s")
     Duration authCacheTtl();
 
     /** How long an unknown key is remembered as unknown by the admin API. */

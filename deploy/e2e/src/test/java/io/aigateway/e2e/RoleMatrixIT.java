@@ -1,0 +1,153 @@
+package io.aigateway.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aigateway.contracts.internal.KeyHashing;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Role × endpoint matrix of the public API (edge) and the admin API (admin-service): every caller kind against
+ * every endpoint, with the exact status each must get. The user API needs role {@code user}, the admin API role
+ * {@code admin}; a revoked or expired key is 401 everywhere, also on an edge and an admin-service that served it
+ * (cached it) just before.
+ */
+class RoleMatrixIT {
+
+    enum Caller {
+        NO_KEY, USER, ADMIN_AND_USER, ADMIN_ONLY, REVOKED, EXPIRED
+    }
+
+    enum Endpoint {
+        CHAT(true), MODELS(true), PREFERENCES_GET(true), PREFERENCES_PUT(true),
+        ADMIN_KEYS_LIST(false), ADMIN_KEYS_CREATE(false), ADMIN_KEYS_REVOKE(false), ADMIN_PROVIDERS(false);
+
+        final boolean userApi;
+
+        Endpoint(boolean userApi) {
+            this.userApi = userApi;
+        }
+
+        int success() {
+            return switch (this) {
+                case ADMIN_KEYS_CREATE -> 201;
+                case ADMIN_KEYS_REVOKE -> 204;
+                default -> 200;
+            };
+        }
+    }
+
+    private static E2eStack stack;
+    private static final Map<Caller, String> KEYS = new EnumMap<>(Caller.class);
+
+    @BeforeAll
+    static void up() throws Exception {
+        stack = E2eStack.get();
+        String run = stack.runId;
+        KEYS.put(Caller.USER, stack.createKey("e2e-matrix-user-" + run, List.of("user")));
+        KEYS.put(Caller.ADMIN_AND_USER, stack.adminKey);
+        KEYS.put(Caller.ADMIN_ONLY, stack.createKey("e2e-matrix-adminonly-" + run, List.of("admin")));
+
+        // Both roles, so that nothing but the revocation / the expiry can explain a refusal.
+        JsonNode revoked = stack.createKey("e2e-matrix-revoked-" + run, List.of("admin", "user"), null);
+        Instant expiresAt = Instant.now().plusSeconds(3);
+        JsonNode expired = stack.createKey("e2e-matrix-expired-" + run, List.of("admin", "user"), expiresAt);
+        KEYS.put(Caller.REVOKED, revoked.get("key").asText());
+        KEYS.put(Caller.EXPIRED, expired.get("key").asText());
+        // Served (and cached) first by the edge and admin-service.
+        for (Caller c : List.of(Caller.REVOKED, Caller.EXPIRED)) {
+            assertEquals(200, call(c, Endpoint.MODELS).statusCode());
+            assertEquals(200, call(c, Endpoint.ADMIN_KEYS_LIST).statusCode());
+        }
+        Response revoke = given().baseUri(stack.url("admin")).header("Authorization", "Bearer " + stack.adminKey)
+                .delete("/api/v1/ai/admin/keys/" + revoked.get("keyId").asText());
+        assertEquals(204, revoke.statusCode(), revoke.asString());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Instant.now().isAfter(expiresAt.plusMillis(100)));
+    }
+
+    static Stream<Arguments> cells() {
+        List<Arguments> cells = new ArrayList<>();
+        for (Caller caller : Caller.values()) {
+            for (Endpoint endpoint : Endpoint.values()) {
+                cells.add(Arguments.of(caller, endpoint, expected(caller, endpoint)));
+            }
+        }
+        return cells.stream();
+    }
+
+    static int expected(Caller caller, Endpoint endpoint) {
+        return switch (caller) {
+            case NO_KEY, REVOKED, EXPIRED -> 401;
+            case USER -> endpoint.userApi ? endpoint.success() : 403;
+            case ADMIN_ONLY -> endpoint.userApi ? 403 : endpoint.success();
+            case ADMIN_AND_USER -> endpoint.success();
+        };
+    }
+
+    @ParameterizedTest(name = "{0} × {1} → {2}")
+    @MethodSource("cells")
+    void statusOfEachCell(Caller caller, Endpoint endpoint, int expected) throws Exception {
+        // A key of its own for the revoke cell: a refused call must leave it live.
+        JsonNode target = endpoint == Endpoint.ADMIN_KEYS_REVOKE
+                ? stack.createKey("e2e-matrix-target-" + stack.runId, List.of("user"), null) : null;
+        Response r = call(caller, endpoint, target == null ? null : target.get("keyId").asText());
+        assertEquals(expected, r.statusCode(), caller + " × " + endpoint + ": " + r.asString());
+        if (expected == 401 || expected == 403) {
+            String type = r.jsonPath().getString("error.type");
+            assertEquals(expected == 401 ? "invalid_request_error" : "permission_error", type, r.asString());
+        }
+        if (target != null) {
+            int lookup = given().baseUri(stack.url("admin")).header("X-Aigw-Internal-Token", stack.internalToken)
+                    .get("/internal/v1/keys/" + KeyHashing.sha256Hex(target.get("key").asText())).statusCode();
+            assertEquals(expected == 204 ? 404 : 200, lookup, "the revoke target is revoked only when allowed");
+        }
+    }
+
+    private static Response call(Caller caller, Endpoint endpoint) {
+        return call(caller, endpoint, null);
+    }
+
+    private static Response call(Caller caller, Endpoint endpoint, String targetKeyId) {
+        RequestSpecification req = given().baseUri(endpoint.userApi ? stack.edgeUrl() : stack.url("admin"));
+        String key = KEYS.get(caller);
+        if (key != null) {
+            req = req.header("Authorization", "Bearer " + key);
+        }
+        return switch (endpoint) {
+            case CHAT -> req.contentType(ContentType.JSON)
+                    .body("{\"model\":\"fake/fake-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"matrix "
+                            + UUID.randomUUID() + "\"}]}")
+                    .post("/v1/chat/completions");
+            case MODELS -> req.get("/v1/models");
+            case PREFERENCES_GET -> req.get("/api/v1/ai/preferences");
+            case PREFERENCES_PUT -> req.contentType(ContentType.JSON)
+                    .body("{\"context\":\"rolematrix\",\"provider\":\"fakeb\",\"model\":\"fake-chat\"}")
+                    .put("/api/v1/ai/preferences");
+            case ADMIN_KEYS_LIST -> req.queryParam("limit", 1).get("/api/v1/ai/admin/keys");
+            case ADMIN_KEYS_CREATE -> req.contentType(ContentType.JSON)
+                    .body(Map.of("userId", "e2e-matrix-created-" + stack.runId, "roles", List.of("user")))
+                    .post("/api/v1/ai/admin/keys");
+            case ADMIN_KEYS_REVOKE -> req.delete("/api/v1/ai/admin/keys/"
+                    + (targetKeyId == null ? "key_doesnotexist" : targetKeyId));
+            case ADMIN_PROVIDERS -> req.get("/api/v1/ai/admin/providers");
+        };
+    }
+}
