@@ -5,6 +5,8 @@ import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.internal.ApiKeyRecord;
 import io.aigateway.contracts.internal.KeyHashing;
 import io.aigateway.edge.config.EdgeConfig;
+import io.aigateway.support.http.BearerTokens;
+import io.aigateway.support.redis.RedisOutageGate;
 import io.aigateway.edge.metrics.EdgeMetrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
@@ -33,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ApiKeyService {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
-    private static final String BEARER = "bearer ";
     /** The role every route of the user API requires ({@code /v1/**}, {@code /api/v1/ai/preferences}). */
     public static final String USER_ROLE = "user";
 
@@ -49,14 +50,13 @@ public class ApiKeyService {
     private final long negativeTtlNanos;
     private final int maxEntries;
     private final Duration redisTimeout;
-    private final long redisBackoffNanos;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
     /** Hashes revoked recently (→ until when, nanoTime): looked up at admin-service, never in the mirror. */
     private final ConcurrentHashMap<String, Long> revokedMarkers = new ConcurrentHashMap<>();
     /** Whether the revocation subscription is confirmed (false until it is, and while it is lost). */
     private volatile boolean revocationFeedLive;
-    private volatile long redisSkipUntilNanos;
-    private volatile boolean redisSkipping;
+    /** Skips Redis while it is down (service-support's one outage gate): lookups go to admin-service meanwhile. */
+    private final RedisOutageGate redisGate;
     private volatile String lastRedisError;
 
     public ApiKeyService(ReactiveRedisDataSource redis, AdminKeyClient admin, ObjectMapper mapper,
@@ -74,7 +74,8 @@ public class ApiKeyService {
         this.negativeTtlNanos = auth.negativeTtl().toNanos();
         this.maxEntries = Math.max(16, auth.maxEntries());
         this.redisTimeout = auth.redisTimeout();
-        this.redisBackoffNanos = auth.redisBackoff().toNanos();
+        this.redisGate = new RedisOutageGate("key lookups", redis, 1, auth.redisBackoff(), auth.redisTimeout(),
+                auth.redisTimeout(), () -> { });
     }
 
     /**
@@ -150,7 +151,7 @@ public class ApiKeyService {
 
     /** Whether Redis failed recently (key lookups go to admin-service meanwhile). */
     public boolean redisDegraded() {
-        return redisSkipping && System.nanoTime() - redisSkipUntilNanos < 0;
+        return redisGate.isClosed();
     }
 
     public String lastRedisError() {
@@ -163,11 +164,7 @@ public class ApiKeyService {
     }
 
     static String bearerKey(String authorization) {
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String key = authorization.substring(BEARER.length()).trim();
+        String key = BearerTokens.parse(authorization);
         return KeyHashing.looksLikeKey(key) ? key : null;
     }
 
@@ -227,13 +224,13 @@ public class ApiKeyService {
     }
 
     private Uni<ApiKeyRecord> fromRedis(String hash) {
-        if (redisDegraded()) {
+        if (!redisGate.available()) {
             return Uni.createFrom().nullItem();
         }
         return redis.get(mirrorPrefix + hash)
                 .ifNoItem().after(redisTimeout).fail()
                 .map(json -> {
-                    redisSkipping = false;
+                    redisGate.success();
                     if (json == null) {
                         metrics.keyLookup("redis", "absent");
                         return (ApiKeyRecord) null;
@@ -251,10 +248,8 @@ public class ApiKeyService {
                 .onFailure().recoverWithItem(t -> {
                     metrics.keyLookup("redis", "error");
                     lastRedisError = t.getClass().getSimpleName() + ": " + t.getMessage();
-                    redisSkipUntilNanos = System.nanoTime() + redisBackoffNanos;
-                    redisSkipping = true;
-                    LOG.warnf("Redis key lookup failed (%s); using admin-service for %d ms", lastRedisError,
-                            redisBackoffNanos / 1_000_000);
+                    redisGate.failure(t);
+                    LOG.warnf("Redis key lookup failed (%s); asking admin-service", lastRedisError);
                     return null;
                 });
     }
