@@ -16,7 +16,7 @@ import io.aigateway.edge.http.BodyReader;
 import io.aigateway.edge.http.Contexts;
 import io.aigateway.edge.http.ErrorResponder;
 import io.aigateway.edge.http.PublicRequests;
-import io.aigateway.edge.routing.RoutingCall;
+import io.aigateway.support.client.InternalCall;
 import io.aigateway.edge.routing.RoutingClient;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -139,8 +139,8 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         if (cacheTtl != null) {
             h.set(AigwHeaders.CACHE_TTL, cacheTtl);
         }
-        RoutingCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, forwarded);
-        // the client went away: stop routing's work, unless its answer was already read (RoutingCall#cancel)
+        InternalCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, forwarded);
+        // the client went away: stop routing's work, unless its answer was already read (InternalCall#cancel)
         rc.response().closeHandler(v -> call.cancel());
         call.send().onComplete(sent -> {
             if (sent.failed()) {

@@ -22,7 +22,7 @@ public interface RoutingConfig {
      * Pooled connections idle longer than this are closed by the edge (checked every second). Must be well below
      * routing-service's {@code quarkus.http.idle-timeout} (30 min) and any proxy's idle timeout in between: the client
      * has to close an idle connection before the server does, or a request may be written on a connection the server
-     * is closing (such a request is retried once, see {@code RoutingClient#connectionLost}).
+     * is closing (such a request is retried once, see {@code InternalHttpClient#connectionLost} in service-support).
      */
     @WithDefault("30s")
     Duration keepAliveTimeout();

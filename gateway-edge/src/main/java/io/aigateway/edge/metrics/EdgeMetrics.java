@@ -29,7 +29,7 @@ public class EdgeMetrics {
                         + "closed before any answer").register(registry);
     }
 
-    /** A request to routing-service was sent again on a new connection (see RoutingClient#connectionLost). */
+    /** A request to routing-service was sent again on a new connection (see service-support InternalHttpClient#connectionLost). */
     public void routingRetry() {
         routingRetries.increment();
     }
