@@ -3,6 +3,8 @@ package io.aigateway.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.Json;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,6 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The one stack every end-to-end test shares: the five services and a fake provider started as processes on
@@ -218,43 +224,45 @@ public final class E2eStack {
         processes.put(name, pb.start());
     }
 
-    private void waitHttp(String name, String url, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            Process p = processes.get(name);
-            if (p != null && !p.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; log: " + tail(name));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(250);
+    private void waitHttp(String name, String url, Duration timeout) {
+        Process p = processes.get(name);
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            await(name + " ready").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .failFast(name + " exited", () -> p != null && !p.isAlive())
+                    .until(() -> {
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                            last.set(r.statusCode() + " " + r.body());
+                            return r.statusCode() == 200;
+                        } catch (IOException e) {
+                            last.set(e.toString());
+                            return false;
+                        }
+                    });
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException(name + " exited with " + p.exitValue() + "; log: " + tail(name), e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " not ready at " + url + " (" + last.get() + "); log: " + tail(name), e);
         }
-        throw new IllegalStateException(name + " not ready at " + url + " (" + last + "); log: " + tail(name));
     }
 
     /** Routing reads the catalog in the background: wait until a model resolves through the whole path. */
-    private void waitRoutable(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edgeUrl() + "/v1/models"))
-                    .header("Authorization", "Bearer " + userKey).build(), HttpResponse.BodyHandlers.ofString());
-            last = r.statusCode();
-            if (last == 200 && r.body().contains("fake/fake-chat")) {
-                return;
-            }
-            Thread.sleep(250);
+    private void waitRoutable(Duration timeout) {
+        AtomicInteger last = new AtomicInteger(-1);
+        try {
+            await("models listed through the edge").atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edgeUrl() + "/v1/models"))
+                                .header("Authorization", "Bearer " + userKey).build(), HttpResponse.BodyHandlers.ofString());
+                        last.set(r.statusCode());
+                        return r.statusCode() == 200 && r.body().contains("fake/fake-chat");
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("models never listed through the edge (last status " + last.get() + ")", e);
         }
-        throw new IllegalStateException("models never listed through the edge (last status " + last + ")");
     }
 
     public String createKey(String user, List<String> roles) throws Exception {
