@@ -175,9 +175,24 @@ public final class E2eStack {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        args.addAll(coverageAgent(module));
         args.addAll(props);
         args.addAll(List.of("-jar", jar.toString()));
         startProcess(module, args, env);
+    }
+
+    /**
+     * With {@code aigw.e2e.jacoco-agent} (the JaCoCo runtime agent jar, set by this module's pom), a service records
+     * the coverage of our classes into {@code deploy/e2e/target/jacoco-e2e-<service>.exec}, written when it stops; the
+     * coverage module adds it to the aggregate report.
+     */
+    private List<String> coverageAgent(String module) {
+        String agent = System.getProperty("aigw.e2e.jacoco-agent", "");
+        if (!agent.endsWith(".jar") || !Files.isRegularFile(Path.of(agent))) {
+            return List.of();
+        }
+        Path exec = root.resolve("deploy/e2e/target/jacoco-e2e-" + module + ".exec");
+        return List.of("-javaagent:" + agent + "=destfile=" + exec + ",append=true,includes=io.aigateway.*");
     }
 
     /** Provider ids of the extra kinds, each served by the fake provider in that kind's wire format. */
