@@ -71,17 +71,11 @@ class ChatRouteTest {
     io.aigateway.routing.breaker.ProviderBreakers breakers;
 
     @BeforeEach
-    void reset() throws InterruptedException {
+    void reset() {
         breakers.resetAll();
         AdapterMock.server.resetAll();
         AdapterMock.stubCatalog();
-        for (int i = 0; i < 100; i++) {
-            if (given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/models").statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("catalog never loaded");
+        CatalogAwait.untilLoaded();
     }
 
     static String body(String model, boolean stream) {

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,6 +30,7 @@ import static io.aigateway.routing.ChatRouteTest.providerError;
 import static io.aigateway.routing.ChatRouteTest.rid;
 import static io.aigateway.routing.ChatRouteTest.stub;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,17 +69,11 @@ class ResilienceTest {
     java.net.URL base;
 
     @BeforeEach
-    void reset() throws InterruptedException {
+    void reset() {
         breakers.resetAll();
         AdapterMock.server.resetAll();
         AdapterMock.stubCatalog();
-        for (int i = 0; i < 100; i++) {
-            if (given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/models").statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("catalog never loaded");
+        CatalogAwait.untilLoaded();
     }
 
     static String rateLimited(long retryAfterMs, String provider) {
@@ -293,8 +289,14 @@ class ResilienceTest {
                 .then().statusCode(200).extract().path("breakers.find { it.provider == '" + provider + "' }.state");
     }
 
+    /** The breaker's delay (1.5 s in this profile) is wall-clock time in ProviderBreakers: wait for it to pass. */
+    static void awaitHalfOpen(String provider) {
+        await(provider + " half-open").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> "HALF_OPEN".equals(breakerState(provider)));
+    }
+
     @Test
-    void breakerOpensRejectsHalfOpensClosesAndResets() throws Exception {
+    void breakerOpensRejectsHalfOpensClosesAndResets() {
         stub("fakeb", providerError(502, "UPSTREAM_5XX", 500, "fakeb"));
         stub("fake", ok(completion("fake-chat", 1, 1), "0.000001"));
         assertEquals("CLOSED", breakerState("fakeb"));
@@ -314,9 +316,8 @@ class ResilienceTest {
                 .then().statusCode(200).header("x-aigw-provider", "fake").header("x-aigw-attempts", "1");
         assertEquals(5, calls("fakeb"));
 
-        // after the delay: half-open, one trial call; a success closes it
-        Thread.sleep(1600);
-        assertEquals("HALF_OPEN", breakerState("fakeb"));
+        // after the delay (1.5 s): half-open, one trial call; a success closes it
+        awaitHalfOpen("fakeb");
         stub("fakeb", ok(completion("fake-chat", 1, 1), "0.000001"));
         call(rid()).body(body("fakeb/fake-chat", false)).post(CHAT).then().statusCode(200).header("x-aigw-provider", "fakeb");
         assertEquals("CLOSED", breakerState("fakeb"));
@@ -339,13 +340,12 @@ class ResilienceTest {
     }
 
     @Test
-    void aFailedHalfOpenTrialReopens() throws Exception {
+    void aFailedHalfOpenTrialReopens() {
         stub("fakeb", providerError(502, "OVERLOADED", 503, "fakeb"));
         call(rid()).body(body("fakeb/fake-chat", false)).post(CHAT);
         call(rid()).body(body("fakeb/fake-chat", false)).post(CHAT);
         assertEquals("OPEN", breakerState("fakeb"));
-        Thread.sleep(1600);
-        assertEquals("HALF_OPEN", breakerState("fakeb"));
+        awaitHalfOpen("fakeb");
         int before = calls("fakeb");
         call(rid()).body(body("fakeb/fake-chat", false)).post(CHAT).then().statusCode(502);
         assertEquals(before + 1, calls("fakeb"), "one trial call, its retry rejected");

@@ -8,11 +8,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -37,26 +39,31 @@ public final class UsageTopicReader implements AutoCloseable {
         consumer.subscribe(List.of(Topics.USAGE));
     }
 
-    public Found await(String requestId, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            Found f = byRequestId.get(requestId);
-            if (f != null) {
-                return f;
+    /** Consumes the topic until the event of {@code requestId} has been seen; fails after {@code timeout}. */
+    public Found await(String requestId, Duration timeout) {
+        // the consumer is not thread-safe: every poll on the test's thread
+        return Awaitility.await("usage event for request " + requestId + " on " + Topics.USAGE)
+                .atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    if (!byRequestId.containsKey(requestId)) {
+                        consume();
+                    }
+                    return byRequestId.get(requestId);
+                }, Objects::nonNull);
+    }
+
+    private void consume() {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+            UsageEvent e;
+            try {
+                e = mapper.readValue(r.value(), UsageEvent.class);
+            } catch (Exception notOurs) {
+                continue; // other producers' test records on the shared broker
             }
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                UsageEvent e;
-                try {
-                    e = mapper.readValue(r.value(), UsageEvent.class);
-                } catch (Exception notOurs) {
-                    continue; // other producers' test records on the shared broker
-                }
-                if (e.requestId() != null) {
-                    byRequestId.put(e.requestId(), new Found(r.key(), e));
-                }
+            if (e.requestId() != null) {
+                byRequestId.put(e.requestId(), new Found(r.key(), e));
             }
         }
-        throw new AssertionError("no usage event for request " + requestId + " on " + Topics.USAGE);
     }
 
     @Override

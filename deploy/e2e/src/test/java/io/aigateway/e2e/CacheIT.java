@@ -11,11 +11,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,15 +46,8 @@ class CacheIT {
         String content = MAPPER.readTree(miss.asString()).at("/choices/0/message/content").asText();
         assertTrue(!content.isEmpty());
         // the store is asynchronous (after the answer): wait until the same JSON request hits
-        Response hit = null;
-        for (int i = 0; i < 100; i++) {
-            hit = chat(body);
-            if ("HIT".equals(hit.getHeader("x-aigw-cache"))) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals("HIT", hit.getHeader("x-aigw-cache"));
+        Response hit = await("the same request hits").atMost(Duration.ofSeconds(15))
+                .until(() -> chat(body), r -> "HIT".equals(r.getHeader("x-aigw-cache")));
         assertTrue(hit.getHeader("age").matches("\\d+"), "age relayed by the edge");
         assertEquals(miss.asString(), hit.asString());
 

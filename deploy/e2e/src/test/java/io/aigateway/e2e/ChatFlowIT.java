@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.Json;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,13 +19,16 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The hot path across all five services: request IDs, usage rows, fallback and streaming. */
@@ -230,25 +234,26 @@ class ChatFlowIT {
                     BigDecimal costUsd, boolean streamed, String attemptsJson) {
     }
 
-    static UsageRow awaitUsageRow(String requestId) throws Exception {
+    static UsageRow awaitUsageRow(String requestId) {
         E2eStack stack = E2eStack.get();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Connection c = stack.db(); PreparedStatement ps = c.prepareStatement(
-                    "select user_id, provider, outcome, prompt_tokens, completion_tokens, cost_usd, streamed, attempts::text "
-                            + "from usage.usage_records where request_id = ?")) {
-                ps.setString(1, requestId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return new UsageRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
-                                rs.getBigDecimal(6), rs.getBoolean(7), rs.getString(8));
-                    }
-                }
-            }
-            Thread.sleep(200);
+        try {
+            return await("usage row for request " + requestId).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200)).until(() -> usageRow(stack, requestId), Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            return fail("no usage row for request " + requestId + "\nrouting log:\n" + stack.tail("routing-service")
+                    + "\nusage log:\n" + stack.tail("usage-service"));
         }
-        fail("no usage row for request " + requestId + "\nrouting log:\n" + stack.tail("routing-service")
-                + "\nusage log:\n" + stack.tail("usage-service"));
-        return null;
+    }
+
+    private static UsageRow usageRow(E2eStack stack, String requestId) throws Exception {
+        try (Connection c = stack.db(); PreparedStatement ps = c.prepareStatement(
+                "select user_id, provider, outcome, prompt_tokens, completion_tokens, cost_usd, streamed, attempts::text "
+                        + "from usage.usage_records where request_id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new UsageRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                        rs.getBigDecimal(6), rs.getBoolean(7), rs.getString(8)) : null;
+            }
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.Json;
 import io.aigateway.contracts.internal.KeyHashing;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,6 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The one stack every end-to-end test shares: the five services and a fake provider started as processes on
@@ -204,9 +210,24 @@ public final class E2eStack {
         }
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        args.addAll(coverageAgent(module));
         args.addAll(props);
         args.addAll(List.of("-jar", jar.toString()));
         startProcess(name, args, env);
+    }
+
+    /**
+     * With {@code aigw.e2e.jacoco-agent} (the JaCoCo runtime agent jar, set by this module's pom), a service records
+     * the coverage of our classes into {@code deploy/e2e/target/jacoco-e2e-<service>.exec}, written when it stops; the
+     * coverage module adds it to the aggregate report.
+     */
+    private List<String> coverageAgent(String module) {
+        String agent = System.getProperty("aigw.e2e.jacoco-agent", "");
+        if (!agent.endsWith(".jar") || !Files.isRegularFile(Path.of(agent))) {
+            return List.of();
+        }
+        Path exec = root.resolve("deploy/e2e/target/jacoco-e2e-" + module + ".exec");
+        return List.of("-javaagent:" + agent + "=destfile=" + exec + ",append=true,includes=io.aigateway.*");
     }
 
     /** Provider ids of the extra kinds, each served by the fake provider in that kind's wire format. */
@@ -253,43 +274,45 @@ public final class E2eStack {
         processes.put(name, pb.start());
     }
 
-    private void waitHttp(String name, String url, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            Process p = processes.get(name);
-            if (p != null && !p.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; log: " + tail(name));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(250);
+    private void waitHttp(String name, String url, Duration timeout) {
+        Process p = processes.get(name);
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            await(name + " ready").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .failFast(name + " exited", () -> p != null && !p.isAlive())
+                    .until(() -> {
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                            last.set(r.statusCode() + " " + r.body());
+                            return r.statusCode() == 200;
+                        } catch (IOException e) {
+                            last.set(e.toString());
+                            return false;
+                        }
+                    });
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException(name + " exited with " + p.exitValue() + "; log: " + tail(name), e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " not ready at " + url + " (" + last.get() + "); log: " + tail(name), e);
         }
-        throw new IllegalStateException(name + " not ready at " + url + " (" + last + "); log: " + tail(name));
     }
 
     /** Routing reads the catalog in the background: wait until a model resolves through the whole path. */
-    private void waitRoutable(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edgeUrl() + "/v1/models"))
-                    .header("Authorization", "Bearer " + userKey).build(), HttpResponse.BodyHandlers.ofString());
-            last = r.statusCode();
-            if (last == 200 && r.body().contains("fake/fake-chat")) {
-                return;
-            }
-            Thread.sleep(250);
+    private void waitRoutable(Duration timeout) {
+        AtomicInteger last = new AtomicInteger(-1);
+        try {
+            await("models listed through the edge").atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edgeUrl() + "/v1/models"))
+                                .header("Authorization", "Bearer " + userKey).build(), HttpResponse.BodyHandlers.ofString());
+                        last.set(r.statusCode());
+                        return r.statusCode() == 200 && r.body().contains("fake/fake-chat");
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("models never listed through the edge (last status " + last.get() + ")", e);
         }
-        throw new IllegalStateException("models never listed through the edge (last status " + last + ")");
     }
 
     public String createKey(String user, List<String> roles) throws Exception {

@@ -3,17 +3,18 @@ package io.aigateway.edge.health;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.aigateway.edge.chat.ChatCompletionsTest;
 import io.aigateway.edge.support.Keys;
-import io.aigateway.edge.support.RedisProxyResource;
 import io.aigateway.edge.support.WireMockResource;
+import io.aigateway.testsupport.RedisProxyResource;
+import io.aigateway.testsupport.TcpProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.hamcrest.Matchers;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /** Redis goes away after start (a TCP proxy in front of it is cut): the edge stays ready and keeps serving. */
 @QuarkusTest
@@ -43,6 +45,8 @@ class RedisOutageTest {
     @Inject
     RedisDataSource redis;
 
+    TcpProxy redisProxy; // injected by RedisProxyResource
+
     @Test
     void readinessStaysUpAndRequestsAreServedWithoutRedis() {
         WireMockResource.routing().stubFor(post(urlEqualTo(ChatCompletionsTest.ROUTE))
@@ -52,19 +56,15 @@ class RedisOutageTest {
         String body = "{\"model\":\"m-outage\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
         // Redis reachable through the proxy first (the first connection may be slow on a busy machine)
-        long deadline = System.currentTimeMillis() + 20_000;
-        String state;
-        do {
-            state = given().get("/q/health/ready").then().statusCode(200)
-                    .body("status", Matchers.equalTo("UP"))
-                    .extract().path("checks.find { it.name == 'edge-dependencies' }.data.redis");
-        } while (!"up".equals(state) && System.currentTimeMillis() < deadline);
-        Assertions.assertEquals("up", state);
+        await("edge sees Redis").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+                .until(() -> given().get("/q/health/ready").then().statusCode(200)
+                        .body("status", Matchers.equalTo("UP"))
+                        .extract().<String>path("checks.find { it.name == 'edge-dependencies' }.data.redis"), "up"::equals);
         Keys.TestKey redisKey = Keys.inRedis(redis, "redis-user", "user");
         given().header("Authorization", redisKey.bearer()).body(body).post("/v1/chat/completions")
                 .then().statusCode(200);
 
-        RedisProxyResource.proxy().cut();
+        redisProxy.cut();
 
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", Matchers.equalTo("UP"))

@@ -1,15 +1,18 @@
 package io.aigateway.routing.cache;
 
+import io.aigateway.testsupport.RedisProxyResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import static io.aigateway.routing.cache.ResponseCacheTest.CHAT;
 import static io.aigateway.routing.cache.ResponseCacheTest.TOKEN;
+import static io.aigateway.routing.cache.ResponseCacheTest.awaitCacheReady;
 import static io.aigateway.routing.cache.ResponseCacheTest.body;
 import static io.aigateway.routing.cache.ResponseCacheTest.calls;
 import static io.aigateway.routing.cache.ResponseCacheTest.completion;
@@ -17,8 +20,8 @@ import static io.aigateway.routing.cache.ResponseCacheTest.ok;
 import static io.aigateway.routing.cache.ResponseCacheTest.prompt;
 import static io.aigateway.routing.cache.ResponseCacheTest.rid;
 import static io.aigateway.routing.cache.ResponseCacheTest.stub;
-import static io.aigateway.routing.cache.ResponseCacheTest.waitUntil;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,16 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 /** Cached answers pass the internal-token check, and never cross routing steering (a stored preference). */
 @QuarkusTest
 @WithTestResource(CacheTestResource.class)
+@WithTestResource(RedisProxyResource.class)
 class CacheSteeringTest {
 
     @BeforeEach
-    void reset() throws Exception {
+    void reset() {
         CacheTestResource.adapter.resetAll();
         CacheTestResource.stubCatalog();
-        waitUntil(() -> given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/models").statusCode() == 200,
-                10_000, "catalog never loaded");
-        waitUntil(() -> "UP".equals(given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/cache/stats")
-                .jsonPath().getString("redis")), 10_000, "cache never saw Redis");
+        awaitCacheReady();
     }
 
     private static Response chat(String user, String body) {
@@ -45,8 +46,9 @@ class CacheSteeringTest {
                 .contentType("application/json").body(body).post(CHAT);
     }
 
-    private static void awaitHit(String user, String body) throws InterruptedException {
-        waitUntil(() -> "HIT".equals(chat(user, body).getHeader("x-aigw-cache")), 5_000, "answer never cached");
+    private static void awaitHit(String user, String body) {
+        await("answer cached").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(25))
+                .until(() -> "HIT".equals(chat(user, body).getHeader("x-aigw-cache")));
     }
 
     @Test

@@ -16,13 +16,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 /**
- * adapter-service stand-in (WireMock) plus the cache turned on with a key prefix of this run, and Redis
- * (db 1) reached through a {@link TcpProxy} the tests can cut and restore.
+ * adapter-service stand-in (WireMock) plus the cache turned on with a key prefix of this run. The cache tests reach
+ * Redis through test-support's RedisProxyResource, so they can cut and resume it.
  */
 public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
 
     static WireMockServer adapter;
-    static TcpProxy redisProxy;
     static final String PREFIX = "aigw:test:cache:" + UUID.randomUUID().toString().substring(0, 8) + ":v1:";
 
     static final String CATALOG = """
@@ -42,7 +41,6 @@ public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
         String spool;
         try {
             spool = Files.createTempDirectory("aigw-routing-cache-spool").toString();
-            redisProxy = new TcpProxy("127.0.0.1", 6379);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,7 +48,6 @@ public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
         m.put("aigw.adapter.url", adapter.baseUrl());
         m.put("aigw.usage.spool-dir", spool);
         m.put("aigw.catalog.retry-interval", "1s");
-        m.put("quarkus.redis.hosts", "redis://127.0.0.1:" + redisProxy.port() + "/1");
         m.put("aigw.cache.enabled", "true");
         m.put("aigw.cache.key-prefix", PREFIX);
         m.put("aigw.cache.redis-backoff", "1s");
@@ -73,9 +70,6 @@ public class CacheTestResource implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (adapter != null) {
             adapter.stop();
-        }
-        if (redisProxy != null) {
-            redisProxy.close();
         }
     }
 }

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.aigateway.contracts.internal.Json;
 import io.aigateway.contracts.usage.UsageEvent;
+import io.aigateway.routing.CatalogAwait;
 import io.aigateway.routing.UsageTopicReader;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyScanArgs;
+import io.aigateway.testsupport.RedisProxyResource;
+import io.aigateway.testsupport.TcpProxy;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,13 +42,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -54,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(CacheTestResource.class)
+@WithTestResource(RedisProxyResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResponseCacheTest {
 
@@ -68,6 +72,8 @@ class ResponseCacheTest {
 
     @Inject
     RedisDataSource redis;
+
+    TcpProxy redisProxy; // injected by RedisProxyResource
 
     @Inject
     io.aigateway.routing.breaker.ProviderBreakers breakers;
@@ -85,14 +91,11 @@ class ResponseCacheTest {
     }
 
     @BeforeEach
-    void reset() throws Exception {
+    void reset() {
         breakers.resetAll();
         CacheTestResource.adapter.resetAll();
         CacheTestResource.stubCatalog();
-        waitUntil(() -> given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/models").statusCode() == 200,
-                10_000, "catalog never loaded");
-        waitUntil(() -> "UP".equals(given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/cache/stats")
-                .jsonPath().getString("redis")), 10_000, "cache never saw Redis");
+        awaitCacheReady();
     }
 
     /** Only this run's keys (its own prefix), never anything else in the database. */
@@ -204,19 +207,18 @@ class ResponseCacheTest {
         return redis.key().exists(CacheTestResource.PREFIX + key);
     }
 
-    static void waitUntil(BooleanSupplier condition, long timeoutMs, String message) throws InterruptedException {
-        long end = System.nanoTime() + timeoutMs * 1_000_000;
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError(message);
+    /** The catalog is loaded and the cache has seen Redis (it starts as DOWN until its first PING answers). */
+    static void awaitCacheReady() {
+        CatalogAwait.untilLoaded();
+        await("cache sees Redis").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .until(() -> "UP".equals(given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/cache/stats")
+                        .jsonPath().getString("redis")));
     }
 
-    void awaitStored(String key) throws InterruptedException {
-        waitUntil(() -> stored(key), 5_000, "answer never stored under " + key);
+    /** The store is asynchronous (after the answer). */
+    void awaitStored(String key) {
+        await("answer stored under " + key).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(25))
+                .until(() -> stored(key));
     }
 
     // ------------------------------------------------------------------ miss → hit
@@ -348,12 +350,12 @@ class ResponseCacheTest {
         awaitStored(key);
         long ttl = redis.key().pttl(CacheTestResource.PREFIX + key);
         assertTrue(ttl > 0 && ttl <= 1000, "TTL from X-Aigw-Cache-Ttl: " + ttl);
-        waitUntil(() -> !stored(key), 5_000, "entry never expired");
+        await("entry expired").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(25)).until(() -> !stored(key));
         call(rid()).body(body("chat-default", p, false, null)).post(CHAT).then().statusCode(200).header("x-aigw-cache", "MISS");
         assertEquals(2, calls("fake"));
         // the sweep counts the expiration (stats read prunes first)
-        waitUntil(() -> given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/cache/stats")
-                .jsonPath().getLong("shared.expirations") >= 1, 5_000, "expiration never counted");
+        await("expiration counted").atMost(Duration.ofSeconds(5)).until(() -> given().header("X-Aigw-Internal-Token", TOKEN)
+                .get("/internal/v1/cache/stats").jsonPath().getLong("shared.expirations") >= 1);
     }
 
     @Test
@@ -646,9 +648,9 @@ class ResponseCacheTest {
         // first a Redis that refuses connections, then one that hangs (every command would wait for the 1 s timeout)
         for (boolean hang : new boolean[] {false, true}) {
             if (hang) {
-                CacheTestResource.redisProxy.blackhole();
+                redisProxy.blackhole();
             } else {
-                CacheTestResource.redisProxy.cut();
+                redisProxy.cut();
             }
             try {
                 List<Long> times = new ArrayList<>();
@@ -671,13 +673,13 @@ class ResponseCacheTest {
                 assertEquals("DOWN", given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/cache/stats")
                         .jsonPath().getString("redis"));
             } finally {
-                CacheTestResource.redisProxy.restore();
+                redisProxy.resume();
             }
             // caching resumes by itself: a request is stored again, then hits
-            waitUntil(() -> "MISS".equals(call(rid()).body(b).post(CHAT).getHeader("x-aigw-cache")), 15_000,
-                    "caching never resumed");
-            waitUntil(() -> "HIT".equals(call(rid()).body(b).post(CHAT).getHeader("x-aigw-cache")), 10_000,
-                    "no hit after Redis came back");
+            await("caching resumed").atMost(Duration.ofSeconds(15))
+                    .until(() -> "MISS".equals(call(rid()).body(b).post(CHAT).getHeader("x-aigw-cache")));
+            await("a hit after Redis came back").atMost(Duration.ofSeconds(10))
+                    .until(() -> "HIT".equals(call(rid()).body(b).post(CHAT).getHeader("x-aigw-cache")));
             invalidate("{\"all\":true}").then().statusCode(200);
         }
     }

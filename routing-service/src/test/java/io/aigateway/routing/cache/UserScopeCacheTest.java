@@ -1,5 +1,7 @@
 package io.aigateway.routing.cache;
 
+import io.aigateway.routing.CatalogAwait;
+import io.aigateway.testsupport.RedisProxyResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -9,6 +11,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,12 +20,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** {@code aigw.cache.scope=user}: one user's answer is never served to another. */
 @QuarkusTest
 @WithTestResource(CacheTestResource.class)
+@WithTestResource(RedisProxyResource.class)
 @TestProfile(UserScopeCacheTest.UserScope.class)
 class UserScopeCacheTest {
 
@@ -50,18 +55,13 @@ class UserScopeCacheTest {
                         + "\"message\":{\"role\":\"assistant\",\"content\":\"mine\"},\"finish_reason\":\"stop\"}],"
                         + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}")));
         String body = "{\"model\":\"fake/fake-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"scoped " + UUID.randomUUID() + "\"}]}";
-        long end = System.nanoTime() + 10_000_000_000L;
+        CatalogAwait.untilLoaded();
         Response a = ask("alice", body);
-        while (a.statusCode() == 503 && System.nanoTime() < end) { // catalog still loading
-            Thread.sleep(100);
-            a = ask("alice", body);
-        }
         assertEquals("MISS", a.getHeader("x-aigw-cache"));
         String aliceKey = a.getHeader("x-aigw-cache-key");
         String redisKey = CacheTestResource.PREFIX + aliceKey;
-        while (!redis.key().exists(redisKey) && System.nanoTime() < end) {
-            Thread.sleep(25);
-        }
+        await("alice's answer stored").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(25))
+                .until(() -> redis.key().exists(redisKey));
         Response b = ask("bob", body);
         assertEquals("MISS", b.getHeader("x-aigw-cache"), "another user's answer is not served");
         assertNotEquals(aliceKey, b.getHeader("x-aigw-cache-key"));

@@ -1,14 +1,12 @@
 package io.aigateway.routing.preferences;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.aigateway.testsupport.PostgresProxyResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-/** routing-service with its PostgreSQL behind a {@link TcpProxy} the test can cut; a short local preference cache. */
+/** routing-service with its PostgreSQL behind a TcpProxy the test can cut; a short local preference cache. */
 public class PostgresDownProfile implements QuarkusTestProfile {
 
     @Override
@@ -18,33 +16,6 @@ public class PostgresDownProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(PreferencesAdapterMock.class), new TestResourceEntry(ProxyResource.class));
-    }
-
-    public static class ProxyResource implements QuarkusTestResourceLifecycleManager {
-
-        private TcpProxy proxy;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                proxy = new TcpProxy("127.0.0.1", 5432);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + proxy.port() + "/test");
-        }
-
-        @Override
-        public void inject(TestInjector testInjector) {
-            testInjector.injectIntoFields(proxy, new TestInjector.MatchesType(TcpProxy.class));
-        }
-
-        @Override
-        public void stop() {
-            if (proxy != null) {
-                proxy.close();
-            }
-        }
+        return List.of(new TestResourceEntry(PreferencesAdapterMock.class), new TestResourceEntry(PostgresProxyResource.class));
     }
 }

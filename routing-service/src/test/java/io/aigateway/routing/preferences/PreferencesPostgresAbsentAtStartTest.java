@@ -1,16 +1,20 @@
 package io.aigateway.routing.preferences;
 
+import io.aigateway.routing.CatalogAwait;
+import io.aigateway.testsupport.TcpProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
@@ -24,7 +28,7 @@ class PreferencesPostgresAbsentAtStartTest {
     static final String TOKEN = "test-internal-token";
     static final String PREFS = "/internal/v1/preferences";
 
-    TcpProxy proxy;
+    TcpProxy proxy; // injected by PostgresProxyResource
 
     RequestSpecification as(String userId) {
         return given().header("X-Aigw-Internal-Token", TOKEN).header("X-Aigw-Caller-User", userId);
@@ -37,8 +41,7 @@ class PreferencesPostgresAbsentAtStartTest {
                         .withBody("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"fake-chat\","
                                 + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
                                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}")));
-        PreferencesTest.poll("catalog loaded", () -> given().header("X-Aigw-Internal-Token", TOKEN)
-                .get("/internal/v1/models").statusCode() == 200);
+        CatalogAwait.untilLoaded();
         String user = "pg-absent-" + UUID.randomUUID();
         try {
             given().get("/q/health/ready").then().statusCode(200)
@@ -51,8 +54,9 @@ class PreferencesPostgresAbsentAtStartTest {
         } finally {
             proxy.resume();
         }
-        PreferencesTest.poll("schema migrated in the background", () -> given().get("/q/health/ready")
-                .jsonPath().getString("checks.find { it.name == 'preferences' }.data.schema").equals("migrated"));
+        await("schema migrated in the background").atMost(Duration.ofSeconds(15))
+                .until(() -> given().get("/q/health/ready").jsonPath()
+                        .getString("checks.find { it.name == 'preferences' }.data.schema").equals("migrated"));
         as(user).contentType("application/json")
                 .body("{\"context\":\"writing\",\"provider\":\"fake\",\"model\":\"fake-chat\"}")
                 .put(PREFS).then().statusCode(200);

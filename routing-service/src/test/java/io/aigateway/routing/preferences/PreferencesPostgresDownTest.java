@@ -1,6 +1,8 @@
 package io.aigateway.routing.preferences;
 
+import io.aigateway.routing.CatalogAwait;
 import io.aigateway.routing.breaker.ProviderBreakers;
+import io.aigateway.testsupport.TcpProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -17,6 +19,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +40,7 @@ class PreferencesPostgresDownTest {
     static final String TOKEN = "test-internal-token";
     static final String PREFS = "/internal/v1/preferences";
 
-    TcpProxy proxy;
+    TcpProxy proxy; // injected by PostgresProxyResource
 
     @Inject
     ProviderBreakers breakers;
@@ -72,8 +75,7 @@ class PreferencesPostgresDownTest {
     @Test
     void routingKeepsFollowingPreferencesFromTheMirrorWhilePostgresIsDown() throws Exception {
         stubProviders();
-        PreferencesTest.poll("catalog loaded", () -> given().header("X-Aigw-Internal-Token", TOKEN)
-                .get("/internal/v1/models").statusCode() == 200);
+        CatalogAwait.untilLoaded();
         String user = "pg-down-" + UUID.randomUUID();
         as(user).contentType("application/json")
                 .body("{\"context\":\"writing\",\"provider\":\"fakeb\",\"model\":\"fake-chat\"}")
@@ -103,7 +105,7 @@ class PreferencesPostgresDownTest {
         }
 
         int expected = steered;
-        PreferencesTest.poll("usage counted while PostgreSQL was down is written", () -> {
+        await("usage counted while PostgreSQL was down is written").atMost(Duration.ofSeconds(15)).until(() -> {
             Response r = as(user).get(PREFS);
             if (r.statusCode() != 200) {
                 return false;
@@ -118,8 +120,7 @@ class PreferencesPostgresDownTest {
     @Test
     void apiAndUsageFlushGiveUpInTimeWhenPostgresStopsAnswering() throws Exception {
         stubProviders();
-        PreferencesTest.poll("catalog loaded", () -> given().header("X-Aigw-Internal-Token", TOKEN)
-                .get("/internal/v1/models").statusCode() == 200);
+        CatalogAwait.untilLoaded();
         String user = "pg-hang-" + UUID.randomUUID();
         as(user).contentType("application/json")
                 .body("{\"context\":\"writing\",\"provider\":\"fakeb\",\"model\":\"fake-chat\"}")
@@ -145,8 +146,8 @@ class PreferencesPostgresDownTest {
                 assertEquals("fakeb", chat(user));
                 steered++;
             }
-            PreferencesTest.poll("a usage flush gave up on the hung PostgreSQL",
-                    () -> "TimeoutException".equals(service.lastFlushError()));
+            await("a usage flush gave up on the hung PostgreSQL").atMost(Duration.ofSeconds(15))
+                    .until(() -> "TimeoutException".equals(service.lastFlushError()));
             for (int i = 0; i < 5; i++) {
                 assertEquals("fakeb", chat(user));
                 steered++;
@@ -157,7 +158,7 @@ class PreferencesPostgresDownTest {
 
         // later flushes still run: everything counted before and during the hang is written
         int expected = steered;
-        PreferencesTest.poll("usage counted while PostgreSQL hung is written", () -> {
+        await("usage counted while PostgreSQL hung is written").atMost(Duration.ofSeconds(15)).until(() -> {
             Response r = as(user).get(PREFS);
             if (r.statusCode() != 200) {
                 return false;

@@ -1,5 +1,6 @@
 package io.aigateway.routing.preferences;
 
+import io.aigateway.routing.CatalogAwait;
 import io.aigateway.routing.breaker.ProviderBreakers;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -16,12 +17,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -57,7 +58,7 @@ class PreferencesTest {
     String user;
 
     @BeforeEach
-    void setUp() throws InterruptedException {
+    void setUp() {
         user = "pref-user-" + UUID.randomUUID();
         breakers.resetAll();
         PreferencesAdapterMock.server.resetAll();
@@ -70,13 +71,7 @@ class PreferencesTest {
                                     + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"from " + p
                                     + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}")));
         }
-        for (int i = 0; i < 100; i++) {
-            if (given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/models").statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("catalog never loaded");
+        CatalogAwait.untilLoaded();
     }
 
     RequestSpecification as(String userId) {
@@ -104,17 +99,6 @@ class PreferencesTest {
         Response resp = r.body(body).post(CHAT);
         resp.then().statusCode(200).header("x-aigw-policy", "user-preference");
         return resp.header("x-aigw-provider");
-    }
-
-    static void poll(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 
     // ------------------------------------------------------------------ CRUD
@@ -222,7 +206,7 @@ class PreferencesTest {
                 .post(CHAT).then().statusCode(200).header("x-aigw-provider", "fake");
 
         // uses are counted in memory and flushed in batches: writing 2, default 2 (coding + no context)
-        poll("usage counts flushed", () -> {
+        await("usage counts flushed").atMost(Duration.ofSeconds(15)).until(() -> {
             Response r = as(user).get(PREFS);
             List<Map<String, Object>> list = r.jsonPath().getList("preferences");
             Map<String, Object> d = list.stream().filter(m -> "default".equals(m.get("context"))).findFirst().orElseThrow();
@@ -243,7 +227,7 @@ class PreferencesTest {
                 .execute(Tuple.of(user, "default", "fakeb", "fake-chat")).await().atMost(Duration.ofSeconds(10));
         assertTrue(redis.hash(String.class).hgetall(PREFIX + user).isEmpty());
         assertEquals("fakeb", chat(user, "writing", false));
-        poll("mirror refilled", () -> "fakeb/fake-chat".equals(redis.hash(String.class).hget(PREFIX + user, "default")));
+        await("mirror refilled").atMost(Duration.ofSeconds(15)).until(() -> "fakeb/fake-chat".equals(redis.hash(String.class).hget(PREFIX + user, "default")));
         assertEquals("0", redis.hash(String.class).hget(PREFIX + user, "@"));
     }
 

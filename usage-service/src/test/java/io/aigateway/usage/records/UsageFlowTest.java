@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -145,7 +146,7 @@ class UsageFlowTest {
         assertEquals(List.of(good), data, "the good record after the bad ones is stored, the bad ones are not");
 
         Set<String> wanted = new HashSet<>(Set.of("broken-" + RUN, "invalid-" + RUN, "req-huge-" + RUN));
-        assertTrue(awaitInDlq(wanted), "not found in " + Topics.USAGE_DLQ + ": " + wanted);
+        awaitInDlq(wanted);
 
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("aigw_usage_events_dead_lettered_total"));
@@ -239,50 +240,45 @@ class UsageFlowTest {
         producer.send(new ProducerRecord<>(Topics.USAGE, key, value)).get(30, TimeUnit.SECONDS);
     }
 
-    private static List<UsageEvent> awaitRecords(String user, String requestId, Predicate<List<UsageEvent>> done)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        List<UsageEvent> last = List.of();
-        while (System.currentTimeMillis() < deadline) {
-            var spec = given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN).queryParam("userId", user);
-            if (requestId != null) {
-                spec = spec.queryParam("requestId", requestId);
-            }
-            String body = spec.get("/internal/v1/usage").then().statusCode(200).extract().asString();
-            last = JSON.readValue(body, UsagePage.class).data();
-            if (done.test(last)) {
-                // Give a possible (wrong) duplicate a moment to show up too.
-                Thread.sleep(300);
-                body = given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN).queryParam("userId", user)
-                        .get("/internal/v1/usage").then().statusCode(200).extract().asString();
-                return JSON.readValue(body, UsagePage.class).data();
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("records for " + user + " did not appear in time; last: " + last);
+    /**
+     * Reads the user's records until {@code done} accepts them. The tests send every record of a user with the user as
+     * key (one partition, handled in order) and wait for the last one sent, so the records before it were handled too.
+     */
+    private static List<UsageEvent> awaitRecords(String user, String requestId, Predicate<List<UsageEvent>> done) {
+        return await("records for " + user).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    var spec = given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN).queryParam("userId", user);
+                    if (requestId != null) {
+                        spec = spec.queryParam("requestId", requestId);
+                    }
+                    String body = spec.get("/internal/v1/usage").then().statusCode(200).extract().asString();
+                    return JSON.readValue(body, UsagePage.class).data();
+                }, done::test);
     }
 
-    private static boolean awaitInDlq(Set<String> markers) {
+    private static void awaitInDlq(Set<String> markers) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            long deadline = System.currentTimeMillis() + 30_000;
-            List<TopicPartition> partitions = List.of();
-            while (partitions.isEmpty() && System.currentTimeMillis() < deadline) {
-                partitions = consumer.partitionsFor(Topics.USAGE_DLQ).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            }
+            // the consumer is not thread-safe: every call on the test's thread
+            List<TopicPartition> partitions = await(Topics.USAGE_DLQ + " exists").atMost(Duration.ofSeconds(30))
+                    .pollInSameThread().pollDelay(Duration.ZERO)
+                    .until(() -> consumer.partitionsFor(Topics.USAGE_DLQ).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList(), p -> !p.isEmpty());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            while (!markers.isEmpty() && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    String v = r.value() == null ? "" : r.value();
-                    markers.removeIf(v::contains);
-                }
-            }
-            return markers.isEmpty();
+            await(markers + " in " + Topics.USAGE_DLQ).atMost(Duration.ofSeconds(30))
+                    .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                            String v = r.value() == null ? "" : r.value();
+                            markers.removeIf(v::contains);
+                        }
+                        return markers.isEmpty();
+                    });
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.aigateway.usage.testsupport;
 
+import io.aigateway.testsupport.PostgresProxyResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.List;
