@@ -4,7 +4,8 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import io.aigateway.contracts.internal.KeyHashing;
 import io.aigateway.edge.chat.ChatCompletionsTest;
 import io.aigateway.edge.support.Keys;
-import io.aigateway.edge.support.RedisProxyResource;
+import io.aigateway.testsupport.RedisProxyResource;
+import io.aigateway.testsupport.TcpProxy;
 import io.aigateway.edge.support.WireMockResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -53,6 +54,8 @@ class RevocationFeedOutageTest {
     @Inject
     ApiKeyService apiKeys;
 
+    TcpProxy redisProxy; // injected by RedisProxyResource
+
     @Test
     void losingTheSubscriptionShortensThePositiveTtl() {
         WireMockResource.routing().stubFor(post(urlEqualTo(ChatCompletionsTest.ROUTE))
@@ -69,7 +72,7 @@ class RevocationFeedOutageTest {
         chat(key);
         WireMockResource.admin().verify(1, getRequestedFor(urlPathEqualTo(lookup)));
 
-        RedisProxyResource.proxy().cut();
+        redisProxy.cut();
         await().atMost(Duration.ofSeconds(5)).until(() -> !apiKeys.revocationFeedLive());
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", Matchers.equalTo("UP"))
