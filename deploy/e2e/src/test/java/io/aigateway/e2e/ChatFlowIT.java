@@ -105,7 +105,9 @@ class ChatFlowIT {
 
     @Test
     void whenTheFirstProviderFailsTheSecondAnswersAndAttemptsShowTheFirstError() throws Exception {
-        stack.fakeControl("fake", Map.of("errorRate", 1.0, "errorStatus", 500));
+        // the chat model only: an upstream-wide error also fails the adapter's health probe, which would take the
+        // provider out of rotation for the tests that run next
+        stack.fakeControl("fake", Map.of("model", "fake-chat", "errorRate", 1.0, "errorStatus", 500));
         long before = calls("fake");
         long beforeB = calls("fakeb");
         String requestId = "e2e-fallback-" + UUID.randomUUID();
@@ -137,8 +139,8 @@ class ChatFlowIT {
 
     @Test
     void whenEveryProviderFailsTheClientGets502ListingTheAttempts() throws Exception {
-        stack.fakeControl("fake", Map.of("errorRate", 1.0, "errorStatus", 503));
-        stack.fakeControl("fakeb", Map.of("errorRate", 1.0, "errorStatus", 500));
+        stack.fakeControl("fake", Map.of("model", "fake-chat", "errorRate", 1.0, "errorStatus", 503));
+        stack.fakeControl("fakeb", Map.of("model", "fake-chat", "errorRate", 1.0, "errorStatus", 500));
         String requestId = "e2e-allfail-" + UUID.randomUUID();
         Response r = given().baseUri(stack.edgeUrl()).header("Authorization", "Bearer " + stack.userKey)
                 .header("X-Request-Id", requestId).contentType(ContentType.JSON)
