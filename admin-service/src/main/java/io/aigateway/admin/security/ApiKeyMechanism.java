@@ -2,12 +2,10 @@ package io.aigateway.admin.security;
 
 import io.aigateway.contracts.internal.KeyHashing;
 import io.aigateway.support.http.BearerTokens;
-import io.aigateway.support.security.SecurityResponses;
+import io.aigateway.support.security.EnvelopeChallengeMechanism;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
-import io.quarkus.vertx.http.runtime.security.ChallengeData;
-import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +21,7 @@ import java.util.Set;
  * decide the rest. Beside service-support's service-token mechanism, which serves {@code /internal/**}.
  */
 @ApplicationScoped
-public class ApiKeyMechanism implements HttpAuthenticationMechanism {
+public class ApiKeyMechanism extends EnvelopeChallengeMechanism {
 
     private static final Set<Class<? extends AuthenticationRequest>> TYPES = Set.of(ApiKeyRequest.class);
 
@@ -38,17 +36,6 @@ public class ApiKeyMechanism implements HttpAuthenticationMechanism {
         }
         return identityProviderManager.authenticate(
                 HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyRequest(key), context));
-    }
-
-    @Override
-    public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
-    }
-
-    @Override
-    public Uni<Boolean> sendChallenge(RoutingContext context) {
-        SecurityResponses.unauthorized(context);
-        return Uni.createFrom().item(Boolean.TRUE);
     }
 
     @Override

@@ -146,6 +146,40 @@ class InternalEndpointSecurityIT {
         return tests.stream();
     }
 
+    /**
+     * The public API (edge) and the admin API (admin-service) through the same path tricks, with an API key the
+     * route accepts for the plain path (a user key; the admin key for the admin API): never 2xx, the tricks never
+     * reach a handler.
+     */
+    @TestFactory
+    Stream<DynamicTest> pathTricksNeverReachAPublicOrAdminRoute() {
+        record Api(String service, String path, String key) {
+        }
+        List<Api> apis = List.of(
+                new Api("edge", "/v1/models", stack.userKey),
+                new Api("edge", "/api/v1/ai/preferences", stack.userKey),
+                new Api("admin", "/api/v1/ai/admin/keys", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/providers", stack.adminKey));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Api api : apis) {
+            tests.add(DynamicTest.dynamicTest("plain " + api.service() + " " + api.path(), () -> {
+                String status = statusLine(api.service(), requestLine("GET", api.path()), null, null,
+                        "Authorization: Bearer " + api.key());
+                assertTrue(status.startsWith("HTTP/1.1 200"), "the plain path is served: " + status);
+            }));
+            for (String trick : tricks(api.path())) {
+                tests.add(DynamicTest.dynamicTest(api.service() + " GET " + trick, () -> {
+                    for (String auth : new String[]{null, "Authorization: Bearer " + api.key()}) {
+                        String status = statusLine(api.service(), requestLine("GET", trick), null, null, auth);
+                        assertTrue(status.matches("HTTP/1\\.1 (401|403|404) .*"), api.service() + " GET " + trick
+                                + " (" + (auth == null ? "no key" : "a key the plain path accepts") + "): " + status);
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     @Test
     void healthIsOpenAndAnswersNothingSecret() throws Exception {
         for (String service : SERVICES) {
@@ -166,7 +200,9 @@ class InternalEndpointSecurityIT {
             copy[i] = copy[i] + ";x";
             out.add("/" + String.join("/", copy) + query);
         }
-        out.add(path.replaceFirst("/v1/", "%2Fv1/") + query);
+        if (path.indexOf("/v1/") > 0) {
+            out.add(path.replaceFirst("/v1/", "%2Fv1/") + query);
+        }
         out.add(path.replaceFirst("/v1/", "/v1%2f") + query);
         out.add("/x/%2e%2e" + path + query);
         out.add("/x/.." + path + query);
@@ -174,9 +210,9 @@ class InternalEndpointSecurityIT {
         out.add("/" + path + query);
         out.add(path.replaceFirst("/v1/", "//v1/") + query);
         out.add(path.toUpperCase(Locale.ROOT) + query);
-        out.add(path.replaceFirst("/internal/", "/Internal/") + query);
+        out.add("/" + Character.toUpperCase(path.charAt(1)) + path.substring(2) + query);
         out.add(path + "/" + query);
-        out.add("/%69nternal" + path.substring("/internal".length()) + query);
+        out.add(String.format("/%%%02x", (int) path.charAt(1)) + path.substring(2) + query);
         out.add("ABSOLUTE:" + path + query);
         return List.copyOf(out);
     }
@@ -200,6 +236,11 @@ class InternalEndpointSecurityIT {
     }
 
     static String statusLine(String service, String requestLine, String body, String token) throws Exception {
+        return statusLine(service, requestLine, body, token, null);
+    }
+
+    static String statusLine(String service, String requestLine, String body, String token, String extraHeader)
+            throws Exception {
         int port = java.net.URI.create(stack.url(service)).getPort();
         String absolute = requestLine.replace("http://127.0.0.1:" + java.net.URI.create(stack.url("edge")).getPort(),
                 "http://127.0.0.1:" + port);
@@ -209,6 +250,9 @@ class InternalEndpointSecurityIT {
                 .append(stack.runId).append("\r\n");
         if (token != null) {
             head.append("X-Aigw-Internal-Token: ").append(token).append("\r\n");
+        }
+        if (extraHeader != null) {
+            head.append(extraHeader).append("\r\n");
         }
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");

@@ -36,7 +36,7 @@ class RoleMatrixIT {
     }
 
     enum Endpoint {
-        CHAT(true), MODELS(true), PREFERENCES_GET(true), PREFERENCES_PUT(true),
+        CHAT(true), MODELS(true), PREFERENCES_GET(true), PREFERENCES_PUT(true), PREFERENCES_DELETE(true),
         ADMIN_KEYS_LIST(false), ADMIN_KEYS_CREATE(false), ADMIN_KEYS_REVOKE(false), ADMIN_PROVIDERS(false);
 
         final boolean userApi;
@@ -49,6 +49,8 @@ class RoleMatrixIT {
             return switch (this) {
                 case ADMIN_KEYS_CREATE -> 201;
                 case ADMIN_KEYS_REVOKE -> 204;
+                // let through: the context never had a preference, so the caller's own store answers 404
+                case PREFERENCES_DELETE -> 404;
                 default -> 200;
             };
         }
@@ -141,6 +143,7 @@ class RoleMatrixIT {
             case PREFERENCES_PUT -> req.contentType(ContentType.JSON)
                     .body("{\"context\":\"rolematrix\",\"provider\":\"fakeb\",\"model\":\"fake-chat\"}")
                     .put("/api/v1/ai/preferences");
+            case PREFERENCES_DELETE -> req.delete("/api/v1/ai/preferences/rolematrix-none");
             case ADMIN_KEYS_LIST -> req.queryParam("limit", 1).get("/api/v1/ai/admin/keys");
             case ADMIN_KEYS_CREATE -> req.contentType(ContentType.JSON)
                     .body(Map.of("userId", "e2e-matrix-created-" + stack.runId, "roles", List.of("user")))

@@ -4,8 +4,6 @@ import io.aigateway.contracts.internal.AigwHeaders;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
-import io.quarkus.vertx.http.runtime.security.ChallengeData;
-import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +20,7 @@ import java.util.Set;
  * after {@link RawPathGuard}.
  */
 @ApplicationScoped
-public class ServiceTokenMechanism implements HttpAuthenticationMechanism {
+public class ServiceTokenMechanism extends EnvelopeChallengeMechanism {
 
     private static final Set<Class<? extends AuthenticationRequest>> TYPES = Set.of(ServiceTokenRequest.class);
 
@@ -41,17 +39,6 @@ public class ServiceTokenMechanism implements HttpAuthenticationMechanism {
         }
         return identityProviderManager.authenticate(
                 HttpSecurityUtils.setRoutingContextAttribute(new ServiceTokenRequest(token), context));
-    }
-
-    @Override
-    public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, null, null));
-    }
-
-    @Override
-    public Uni<Boolean> sendChallenge(RoutingContext context) {
-        SecurityResponses.unauthorized(context);
-        return Uni.createFrom().item(Boolean.TRUE);
     }
 
     @Override
