@@ -36,6 +36,7 @@ public final class InternalEndpoint {
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.credentials = credentials;
+        credentials.token(); // a service that calls others fails at start without its credential, naming the property
     }
 
     /** @param name the service called, for client names and messages ({@code routing}, {@code adapter}…) */
