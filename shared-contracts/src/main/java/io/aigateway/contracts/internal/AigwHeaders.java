@@ -34,6 +34,9 @@ public final class AigwHeaders {
     public static final String COST_USD = "x-aigw-cost-usd";
     public static final String USAGE_ESTIMATED = "x-aigw-usage-estimated";
     public static final String UPSTREAM_MS = "x-aigw-upstream-ms";
+    /** The answer's token counts (whole numbers), so routing need not read a JSON body it only relays. */
+    public static final String PROMPT_TOKENS = "x-aigw-prompt-tokens";
+    public static final String COMPLETION_TOKENS = "x-aigw-completion-tokens";
 
     /** SSE event names between adapter and routing; never leave routing. */
     public static final String EVENT_USAGE = "aigw-usage";
@@ -49,8 +52,9 @@ public final class AigwHeaders {
     /** Whether a response header from an internal hop is relayed to the client. */
     public static boolean relayedToClient(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.equals("x-request-id") || (n.startsWith("x-aigw-") && !n.equals("x-aigw-cost-usd")
-                && !n.equals("x-aigw-usage-estimated") && !n.equals("x-aigw-upstream-ms"))
+        return n.equals("x-request-id") || (n.startsWith("x-aigw-") && !n.equals(COST_USD)
+                && !n.equals(USAGE_ESTIMATED) && !n.equals(UPSTREAM_MS) && !n.equals(PROMPT_TOKENS)
+                && !n.equals(COMPLETION_TOKENS))
                 || n.equals(RETRY_AFTER) || n.equals(SHOULD_RETRY) || n.equals("age");
     }
 }
