@@ -11,7 +11,8 @@
 -- (a SIGINT to itself; BENCH_THREADS = wrk's -t, marker file BENCH_OUT.stopped), so wrk ends once the last answer
 -- arrived. requests/s = answers / BENCH_DURATION_S (the answers to requests sent within the window).
 -- BENCH_STREAM=1: a 200 whose body lacks "data: [DONE]" counts as an error (a stream cut after its headers).
--- BENCH_SLICE_S: answers are also counted per slice of that many seconds since the start (a warm-up curve).
+-- BENCH_SLICE_S: answers within the window are also counted per slice of that many seconds since the start (a
+-- warm-up curve); the answers that arrived after the window (the drain) apart.
 -- Latency = wrk's: from writing the request to the last byte of the answer (time to last byte for streams).
 local ffi = require("ffi")
 ffi.cdef [[
@@ -49,7 +50,7 @@ local stopped_file = (os.getenv("BENCH_OUT") or "bench") .. ".stopped"
 
 -- ---------------------------------------------------------------------------------------- per thread (globals
 -- so that done() can read them with thread:get)
-sent, answered, ok, bad_stream = 0, 0, 0, 0
+sent, answered, ok, bad_stream, drained = 0, 0, 0, 0, 0
 statuses, cache, slices = {}, {}, {}
 local t0, deadline, req, done_sending
 -- wrk calls request() once on its first thread, after init(), to check the request; that one is not sent.
@@ -84,8 +85,12 @@ end
 function response(status, headers, body)
   answered = answered + 1
   local t = now_s()
-  local s = math.floor((t - t0) / slice) + 1
-  slices[s] = (slices[s] or 0) + 1
+  if t >= deadline then
+    drained = drained + 1
+  else
+    local s = math.floor((t - t0) / slice) + 1
+    slices[s] = (slices[s] or 0) + 1
+  end
   if status == 200 then
     ok = ok + 1
     if stream and not string.find(body, "data: [DONE]", 1, true) then bad_stream = bad_stream + 1 end
@@ -129,7 +134,7 @@ local function json_map(m)
 end
 
 function done(summary, latency, requests)
-  local tot = { sent = 0, answered = 0, ok = 0, bad_stream = 0 }
+  local tot = { sent = 0, answered = 0, ok = 0, bad_stream = 0, drained = 0 }
   local st, ca, sl = {}, {}, {}
   for _, t in ipairs(threads) do
     for k, _ in pairs(tot) do tot[k] = tot[k] + (t:get(k) or 0) end
@@ -152,11 +157,11 @@ function done(summary, latency, requests)
     '{"durationS":%.3f,"wrkRuntimeS":%.3f,"sent":%d,"answered":%d,"ok200":%d,"rps":%.1f,' ..
     '"latencyMs":{"p50":%.3f,"p90":%.3f,"p95":%.3f,"p99":%.3f,"max":%.3f,"mean":%.3f},' ..
     '"errors":{"total":%d,"non2xx":%d,"streamWithoutDone":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,' ..
-    '"unanswered":%d},"status":%s,"cache":%s,"sliceS":%s,"slices":[%s],"wrkCpuMs":%.1f}',
+    '"unanswered":%d},"status":%s,"cache":%s,"sliceS":%s,"slices":[%s],"drained":%d,"wrkCpuMs":%.1f}',
     duration, summary.duration / 1e6, tot.sent, tot.answered, tot.ok, tot.answered / duration,
     p(50), p(90), p(95), p(99), latency.max / 1000, latency.mean / 1000,
     non2xx + tot.bad_stream + socket_errors, non2xx, tot.bad_stream, e.connect, e.read, e.write, e.timeout,
-    tot.sent - tot.answered, json_map(st), json_map(ca), tostring(slice), table.concat(slice_list, ","), cpu_ms)
+    tot.sent - tot.answered, json_map(st), json_map(ca), tostring(slice), table.concat(slice_list, ","), tot.drained, cpu_ms)
   local path = os.getenv("BENCH_OUT")
   if path and path ~= "" then
     local f = assert(io.open(path, "w"))
