@@ -9,9 +9,11 @@ import io.aigateway.adapter.config.AigwConfig;
 import io.aigateway.adapter.provider.ChatCall;
 import io.aigateway.adapter.provider.ProviderSettings;
 import io.aigateway.adapter.provider.UnsupportedRequestException;
+import io.aigateway.adapter.provider.transport.StreamFrame;
 import io.aigateway.adapter.provider.transport.StreamFraming;
 import io.aigateway.adapter.provider.transport.UpstreamRequest;
 import io.aigateway.adapter.provider.transport.UpstreamResponse;
+import io.aigateway.adapter.provider.wire.ChunkOutput;
 import io.aigateway.adapter.provider.wire.OpenAiChunkBuilder;
 import io.aigateway.adapter.provider.wire.ProviderErrorMapper;
 import io.aigateway.adapter.provider.wire.StreamTranslator;
@@ -209,32 +211,34 @@ final class TgiWireFormat implements WireFormat {
     /** {@code /generate_stream} events → OpenAI chunks; special tokens (end of sequence) carry no text. */
     @Override
     public StreamTranslator streamTranslator(ChatCall call) {
-        OpenAiChunkBuilder chunks = new OpenAiChunkBuilder(completionId(call), Instant.now().getEpochSecond(),
-                call.model().id());
-        ChatTemplate template = template(call.model().id());
-        boolean[] started = {false};
-        return (frame, n, out) -> {
+        return new TokenStream(call);
+    }
+
+    private final class TokenStream implements StreamTranslator {
+        private final OpenAiChunkBuilder chunks;
+        private final ChatTemplate template;
+        private boolean started;
+
+        TokenStream(ChatCall call) {
+            this.chunks = new OpenAiChunkBuilder(completionId(call), Instant.now().getEpochSecond(), call.model().id());
+            this.template = template(call.model().id());
+        }
+
+        @Override
+        public void translate(StreamFrame frame, ObjectNode n, ChunkOutput out) {
             JsonNode error = n.get("error");
             if (error != null && !error.isNull()) {
-                ObjectNode e = F.objectNode().put("message", error.asText()).put("type", n.path("error_type").asText("generation"));
-                out.error(e);
+                out.error(F.objectNode().put("message", error.asText()).put("type", n.path("error_type").asText("generation")));
                 return;
             }
-            if (!started[0]) {
-                started[0] = true;
+            if (!started) {
+                started = true;
                 out.chunk(chunks.role());
             }
             JsonNode token = n.path("token");
             String text = token.path("text").asText("");
-            if (!token.path("special").asBoolean(false) && !text.isEmpty()) {
-                for (String stop : template.stops()) {
-                    if (text.equals(stop)) {
-                        text = "";
-                    }
-                }
-                if (!text.isEmpty()) {
-                    out.chunk(chunks.content(text));
-                }
+            if (!token.path("special").asBoolean(false) && !text.isEmpty() && !isStop(text)) {
+                out.chunk(chunks.content(text));
             }
             JsonNode details = n.get("details");
             if (details != null && details.isObject()) {
@@ -245,7 +249,16 @@ final class TgiWireFormat implements WireFormat {
                             details.get("generated_tokens").asInt())));
                 }
             }
-        };
+        }
+
+        private boolean isStop(String text) {
+            for (String stop : template.stops()) {
+                if (text.equals(stop)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     // ---- errors --------------------------------------------------------------------------------
