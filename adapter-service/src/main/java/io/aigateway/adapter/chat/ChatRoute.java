@@ -155,6 +155,8 @@ public class ChatRoute {
                 .putHeader(AigwHeaders.COST_USD, adapter.estimateCost(call.model(), usage.promptTokens(),
                         usage.completionTokens()).toPlainString())
                 .putHeader(AigwHeaders.USAGE_ESTIMATED, result.usageEstimated() ? "true" : "false")
+                .putHeader(AigwHeaders.PROMPT_TOKENS, Integer.toString(usage.promptTokens()))
+                .putHeader(AigwHeaders.COMPLETION_TOKENS, Integer.toString(usage.completionTokens()))
                 .putHeader(AigwHeaders.UPSTREAM_MS, Long.toString(result.upstreamMs()))
                 .end(result.body());
     }

@@ -10,8 +10,9 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * One configured provider. Each kind (OpenAI, DeepSeek, Hugging Face, local servers, Anthropic, ...)
- * implements it; the ones speaking OpenAI's wire format extend {@code OpenAiCompatibleAdapter}. Output is
+ * One configured provider. Every kind (OpenAI, DeepSeek, Hugging Face, local servers, Anthropic, ...) is an
+ * {@code http.HttpProviderAdapter} composed of the shared {@code transport.ProviderTransport} and the kind's
+ * {@code wire.WireFormat} (TGI wraps it in a call-policy decorator). Output is
  * always OpenAI's format: JSON bodies and stream chunks are OpenAI's, errors are {@link ProviderError}s.
  * Every method is non-blocking and may be called on an event loop.
  */

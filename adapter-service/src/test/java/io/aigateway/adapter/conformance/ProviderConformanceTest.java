@@ -177,6 +177,9 @@ public abstract class ProviderConformanceTest {
         assertEquals(expected.toPlainString(), r.header(AigwHeaders.COST_USD));
         assertEquals(0, expected.compareTo(new BigDecimal(r.header(AigwHeaders.COST_USD))));
         assertEquals("false", r.header(AigwHeaders.USAGE_ESTIMATED));
+        // the counts the cost was computed from, so routing need not read the body
+        assertEquals("17", r.header(AigwHeaders.PROMPT_TOKENS));
+        assertEquals("23", r.header(AigwHeaders.COMPLETION_TOKENS));
         assertNotNull(r.header(AigwHeaders.UPSTREAM_MS));
         assertTrue(Long.parseLong(r.header(AigwHeaders.UPSTREAM_MS)) >= 0);
     }
@@ -211,7 +214,7 @@ public abstract class ProviderConformanceTest {
     }
 
     @Test
-    void chatJsonWithoutUsageIsEstimated() {
+    void chatJsonWithoutUsageIsEstimated() throws Exception {
         stubs().chatJsonWithoutUsage("Hello there, dear gateway user");
         Response r = post("req-" + UUID.randomUUID(), body(false), false);
         assertEquals(200, r.statusCode());
@@ -219,6 +222,11 @@ public abstract class ProviderConformanceTest {
         BigDecimal cost = new BigDecimal(r.header(AigwHeaders.COST_USD));
         int completion = tokens.count("Hello there, dear gateway user");
         assertTrue(completion > 0);
+        // the estimated counts are in the headers, and they are the ones the cost was computed from
+        int prompt = tokens.promptTokens(json(body(false)).get("messages"));
+        assertEquals(Integer.toString(prompt), r.header(AigwHeaders.PROMPT_TOKENS));
+        assertEquals(Integer.toString(completion), r.header(AigwHeaders.COMPLETION_TOKENS));
+        assertEquals(0, expectedCost(prompt, completion).compareTo(cost), "cost " + cost + " of the counts in the headers");
         if (promptPricePer1k().signum() == 0 && completionPricePer1k().signum() == 0) {
             assertEquals(0, cost.signum(), "a free provider costs nothing, estimated or not");
             return;

@@ -3,14 +3,26 @@ package io.aigateway.adapter.provider.anthropic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.adapter.config.AigwConfig;
 import io.aigateway.adapter.provider.AdapterFactorySupport;
+import io.aigateway.adapter.provider.ProviderAdapter;
+import io.aigateway.adapter.provider.ProviderSettings;
+import io.aigateway.adapter.provider.http.HttpProviderAdapter;
+import io.aigateway.adapter.provider.wire.ConfiguredModels;
 import io.aigateway.adapter.tokens.TokenEstimator;
 import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 
-/** Registers kind {@code anthropic} (key required). */
+import java.time.Duration;
+
+/** Registers kind {@code anthropic} (key required): {@link AnthropicWireFormat} over HTTP. */
 @Singleton
 public class AnthropicAdapterFactory extends AdapterFactorySupport {
     public AnthropicAdapterFactory(Vertx vertx, ObjectMapper mapper, TokenEstimator tokens, AigwConfig config) {
-        super("anthropic", true, AnthropicAdapter::new, vertx, mapper, tokens, config);
+        super("anthropic", true, AnthropicAdapterFactory::adapter, vertx, mapper, tokens, config);
+    }
+
+    static ProviderAdapter adapter(ProviderSettings settings, Vertx vertx, ObjectMapper mapper, TokenEstimator tokens,
+                                   Duration healthTimeout) {
+        return HttpProviderAdapter.of(settings, new AnthropicWireFormat(settings, mapper), new ConfiguredModels(settings),
+                vertx, mapper, tokens, healthTimeout);
     }
 }

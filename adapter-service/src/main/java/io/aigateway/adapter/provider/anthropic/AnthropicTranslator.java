@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigateway.adapter.provider.UnsupportedRequestException;
-import io.aigateway.contracts.internal.SseParser;
+import io.aigateway.adapter.provider.transport.StreamFrame;
+import io.aigateway.adapter.provider.wire.ChunkOutput;
+import io.aigateway.adapter.provider.wire.OpenAiChunkBuilder;
+import io.aigateway.adapter.provider.wire.StreamTranslator;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -273,57 +274,24 @@ final class AnthropicTranslator {
     }
 
     /** Anthropic stream events → OpenAI chunks; {@code ping} and block start/stop of text carry no data. */
-    final class Stream {
-        private final SseParser parser = new SseParser();
+    final class Stream implements StreamTranslator {
+        private final OpenAiChunkBuilder chunks = new OpenAiChunkBuilder("msg", Instant.now().getEpochSecond(), "");
         private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-        private String id = "msg";
-        private String model = "";
-        private long created = Instant.now().getEpochSecond();
         private int input;
         private int cacheRead;
         private int cacheWrite;
         private int output;
         private boolean sawUsage;
 
-        List<SseParser.Event> feed(byte[] bytes) {
-            return translate(parser.feed(bytes));
-        }
-
-        List<SseParser.Event> finish() {
-            return translate(parser.finish());
-        }
-
-        private List<SseParser.Event> translate(List<SseParser.Event> events) {
-            List<SseParser.Event> out = new ArrayList<>(events.size());
-            for (SseParser.Event e : events) {
-                if (e.data().isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = mapper.readTree(e.data());
-                } catch (IOException bad) {
-                    out.add(new SseParser.Event(null, e.data())); // reported as malformed
-                    continue;
-                }
-                if (n == null || !n.isObject()) {
-                    out.add(new SseParser.Event(null, e.data()));
-                    continue;
-                }
-                event(n, out);
-            }
-            return out;
-        }
-
-        private void event(JsonNode n, List<SseParser.Event> out) {
+        @Override
+        public void translate(StreamFrame frame, ObjectNode n, ChunkOutput out) {
             switch (n.path("type").asText()) {
                 case "message_start" -> {
                     JsonNode m = n.path("message");
-                    id = m.path("id").asText(id);
-                    model = m.path("model").asText(model);
+                    chunks.id(m.path("id").asText(chunks.id()));
+                    chunks.model(m.path("model").asText(chunks.model()));
                     usageFrom(m.get("usage"));
-                    ObjectNode delta = F.objectNode().put("role", "assistant").put("content", "");
-                    out.add(chunk(delta, null));
+                    out.chunk(chunks.role());
                 }
                 case "content_block_start" -> {
                     JsonNode block = n.path("content_block");
@@ -337,14 +305,14 @@ final class AnthropicTranslator {
                         call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
                         ObjectNode delta = F.objectNode();
                         delta.putArray("tool_calls").add(call);
-                        out.add(chunk(delta, null));
+                        out.chunk(chunks.delta(delta, null));
                     }
                 }
                 case "content_block_delta" -> {
                     JsonNode d = n.path("delta");
                     String type = d.path("type").asText();
                     if ("text_delta".equals(type)) {
-                        out.add(chunk(F.objectNode().put("content", d.path("text").asText()), null));
+                        out.chunk(chunks.content(d.path("text").asText()));
                     } else if ("input_json_delta".equals(type)) {
                         Integer toolIndex = toolIndexByBlock.get(n.path("index").asInt());
                         ObjectNode call = F.objectNode();
@@ -352,27 +320,20 @@ final class AnthropicTranslator {
                         call.putObject("function").put("arguments", d.path("partial_json").asText());
                         ObjectNode delta = F.objectNode();
                         delta.putArray("tool_calls").add(call);
-                        out.add(chunk(delta, null));
+                        out.chunk(chunks.delta(delta, null));
                     }
                 }
                 case "message_delta" -> {
                     usageFrom(n.get("usage"));
                     String finish = finishReason(n.path("delta").path("stop_reason").asText(null));
-                    out.add(chunk(F.objectNode(), finish == null ? "stop" : finish));
+                    out.chunk(chunks.finish(finish == null ? "stop" : finish));
                 }
                 case "message_stop" -> {
                     if (sawUsage) {
-                        ObjectNode c = base();
-                        c.putArray("choices");
-                        c.set("usage", usage(input, cacheRead, cacheWrite, output));
-                        out.add(new SseParser.Event(null, c.toString()));
+                        out.chunk(chunks.usage(usage(input, cacheRead, cacheWrite, output)));
                     }
                 }
-                case "error" -> {
-                    ObjectNode e = F.objectNode();
-                    e.set("error", n.path("error"));
-                    out.add(new SseParser.Event(null, e.toString()));
-                }
+                case "error" -> out.error(n.path("error"));
                 default -> {
                     // ping, content_block_stop and future event types: no data
                 }
@@ -397,30 +358,6 @@ final class AnthropicTranslator {
                 output = u.get("output_tokens").asInt();
                 sawUsage = true;
             }
-        }
-
-        private ObjectNode base() {
-            ObjectNode c = F.objectNode();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", model);
-            return c;
-        }
-
-        private SseParser.Event chunk(ObjectNode delta, String finish) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finish == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finish);
-            }
-            c.putNull("usage");
-            return new SseParser.Event(null, c.toString());
         }
     }
 }

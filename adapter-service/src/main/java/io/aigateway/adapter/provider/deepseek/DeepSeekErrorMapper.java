@@ -2,7 +2,7 @@ package io.aigateway.adapter.provider.deepseek;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aigateway.adapter.provider.openai.OpenAiErrorMapper;
+import io.aigateway.adapter.provider.wire.ProviderErrorMapper;
 import io.aigateway.contracts.error.ErrorClass;
 
 /**
@@ -11,7 +11,7 @@ import io.aigateway.contracts.error.ErrorClass;
  * overloaded; OpenAI-style bodies. The status decides; the message refines answers without a usable status
  * (in-stream error chunks).
  */
-public class DeepSeekErrorMapper extends OpenAiErrorMapper {
+public class DeepSeekErrorMapper extends ProviderErrorMapper {
 
     public DeepSeekErrorMapper(ObjectMapper mapper) {
         super(mapper);

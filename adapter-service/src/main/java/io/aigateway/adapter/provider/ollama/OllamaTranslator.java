@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigateway.adapter.provider.UnsupportedRequestException;
-import io.aigateway.contracts.internal.SseParser;
+import io.aigateway.adapter.provider.transport.StreamFrame;
+import io.aigateway.adapter.provider.wire.ChunkOutput;
+import io.aigateway.adapter.provider.wire.OpenAiChunkBuilder;
+import io.aigateway.adapter.provider.wire.StreamTranslator;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -230,119 +231,48 @@ final class OllamaTranslator {
     }
 
     /** NDJSON lines → OpenAI chunks: role chunk first, content/tool-call deltas, finish chunk, usage chunk. */
-    final class Stream {
-        private final String id;
-        private final StringBuilder partial = new StringBuilder();
+    final class Stream implements StreamTranslator {
+        private final OpenAiChunkBuilder chunks;
         private final int[] toolIndex = {0};
         private boolean started;
         private boolean sawToolCalls;
-        private long created;
-        private String model;
 
         Stream(String id) {
-            this.id = id;
+            this.chunks = new OpenAiChunkBuilder(id, 0, null);
         }
 
-        List<SseParser.Event> feed(byte[] bytes) {
-            List<SseParser.Event> out = new ArrayList<>();
-            partial.append(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            int nl;
-            while ((nl = partial.indexOf("\n")) >= 0) {
-                String line = partial.substring(0, nl);
-                partial.delete(0, nl + 1);
-                line(line, out);
-            }
-            return out;
-        }
-
-        List<SseParser.Event> finish() {
-            List<SseParser.Event> out = new ArrayList<>();
-            String rest = partial.toString();
-            partial.setLength(0);
-            line(rest, out);
-            return out;
-        }
-
-        private void line(String raw, List<SseParser.Event> out) {
-            String line = raw.trim();
-            if (line.isEmpty()) {
-                return; // blank padding: neither content nor progress
-            }
-            JsonNode n;
-            try {
-                n = mapper.readTree(line);
-            } catch (IOException e) {
-                out.add(new SseParser.Event(null, line)); // reported as malformed by the relay
-                return;
-            }
-            if (n == null || !n.isObject()) {
-                out.add(new SseParser.Event(null, line));
-                return;
-            }
+        @Override
+        public void translate(StreamFrame frame, ObjectNode n, ChunkOutput out) {
             JsonNode error = n.get("error");
             if (error != null && !error.isNull()) {
-                ObjectNode e = F.objectNode();
-                e.putObject("error").put("message", error.isTextual() ? error.asText() : error.toString());
-                out.add(new SseParser.Event(null, e.toString()));
+                out.error(F.objectNode().put("message", error.isTextual() ? error.asText() : error.toString()));
                 return;
             }
             if (!started) {
                 started = true;
-                created = created(n);
-                model = n.path("model").asText();
-                ObjectNode delta = F.objectNode();
-                delta.put("role", "assistant");
-                delta.put("content", "");
-                out.add(chunk(delta, null));
+                chunks.created(created(n));
+                chunks.model(n.path("model").asText());
+                out.chunk(chunks.role());
             }
             JsonNode message = n.path("message");
             String content = message.path("content").asText("");
             if (!content.isEmpty()) {
-                ObjectNode delta = F.objectNode();
-                delta.put("content", content);
-                out.add(chunk(delta, null));
+                out.chunk(chunks.content(content));
             }
             ArrayNode calls = toolCalls(message, toolIndex);
             if (calls != null) {
                 sawToolCalls = true;
                 ObjectNode delta = F.objectNode();
                 delta.set("tool_calls", calls);
-                out.add(chunk(delta, null));
+                out.chunk(chunks.delta(delta, null));
             }
             if (n.path("done").asBoolean(false)) {
-                out.add(chunk(F.objectNode(), finishReason(n, sawToolCalls)));
+                out.chunk(chunks.finish(finishReason(n, sawToolCalls)));
                 ObjectNode usage = usage(n);
                 if (usage != null) {
-                    ObjectNode c = base();
-                    c.putArray("choices");
-                    c.set("usage", usage);
-                    out.add(new SseParser.Event(null, c.toString()));
+                    out.chunk(chunks.usage(usage));
                 }
             }
-        }
-
-        private ObjectNode base() {
-            ObjectNode c = F.objectNode();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", model);
-            return c;
-        }
-
-        private SseParser.Event chunk(ObjectNode delta, String finish) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finish == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finish);
-            }
-            c.putNull("usage");
-            return new SseParser.Event(null, c.toString());
         }
     }
 }

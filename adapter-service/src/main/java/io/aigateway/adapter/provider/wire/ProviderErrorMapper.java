@@ -1,4 +1,4 @@
-package io.aigateway.adapter.provider.openai;
+package io.aigateway.adapter.provider.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,18 +21,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Maps OpenAI-wire failures into the {@link ErrorClass} taxonomy: the HTTP status first
- * ({@link ErrorClass#fromHttpStatus}), refined by the error body {@code {"error":{message,type,param,code}}}.
- * Messages are scrubbed of the provider key and anything that looks like one.
+ * Maps provider failures into the {@link ErrorClass} taxonomy: the HTTP status first
+ * ({@link ErrorClass#fromHttpStatus}), refined by the error body {@code {"error":{message,type,param,code}}}
+ * (OpenAI's shape, which Anthropic, Ollama and TGI bodies share closely enough). A wire format whose
+ * provider has its own codes extends {@link #refineError} (or {@link #fromHttp}). Messages are scrubbed of the
+ * provider key and anything that looks like one.
  */
-public class OpenAiErrorMapper {
+public class ProviderErrorMapper {
 
     private static final int MAX_MESSAGE = 400;
     private static final Pattern KEY_LIKE = Pattern.compile("(sk-|aigw_)[A-Za-z0-9_*\\-]{4,}");
 
     private final ObjectMapper mapper;
 
-    public OpenAiErrorMapper(ObjectMapper mapper) {
+    public ProviderErrorMapper(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 

@@ -1,28 +1,32 @@
 package io.aigateway.adapter.provider.hf;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.adapter.provider.ProviderSettings;
-import io.aigateway.adapter.provider.openai.OpenAiCompatibleAdapter;
-import io.aigateway.adapter.tokens.TokenEstimator;
+import io.aigateway.adapter.provider.wire.ModelDirectory;
+import io.aigateway.contracts.catalog.Cost;
 import io.aigateway.contracts.catalog.ModelInfo;
-import io.vertx.core.Vertx;
 
-import java.time.Duration;
+import java.math.BigDecimal;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Kind {@code hf-router}: Hugging Face Inference Providers router ({@code https://router.huggingface.co/v1},
- * OpenAI format, Bearer {@code hf_…}). A model id may carry a routing policy suffix ({@code :fastest},
+ * The Hugging Face router's models: a model id may carry a routing policy suffix ({@code :fastest},
  * {@code :cheapest}, {@code :preferred}) or a provider ({@code :together}); it is passed through unchanged,
  * and a suffixed id not in the catalog resolves to the catalog entry of its base id (same prices).
  */
-public class HfRouterAdapter extends OpenAiCompatibleAdapter {
+final class RouterModels implements ModelDirectory {
 
     private static final Set<String> POLICIES = Set.of("fastest", "cheapest", "preferred");
 
-    public HfRouterAdapter(ProviderSettings settings, Vertx vertx, ObjectMapper mapper, TokenEstimator tokens,
-                           Duration healthTimeout) {
-        super(settings, vertx, mapper, tokens, healthTimeout);
+    private final ProviderSettings settings;
+
+    RouterModels(ProviderSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        return settings.models();
     }
 
     @Override
@@ -42,5 +46,10 @@ public class HfRouterAdapter extends OpenAiCompatibleAdapter {
         }
         return new ModelInfo(modelId, base.displayName() + " (" + suffix + ")", base.contextWindow(),
                 base.promptPricePer1k(), base.completionPricePer1k(), base.qualityScore(), base.capabilities());
+    }
+
+    @Override
+    public BigDecimal cost(ModelInfo model, int promptTokens, int completionTokens) {
+        return Cost.of(promptTokens, completionTokens, model);
     }
 }

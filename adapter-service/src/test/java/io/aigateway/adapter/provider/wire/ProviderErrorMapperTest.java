@@ -1,4 +1,4 @@
-package io.aigateway.adapter.provider.openai;
+package io.aigateway.adapter.provider.wire;
 
 import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.contracts.error.ProviderError;
@@ -17,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OpenAiErrorMapperTest {
+class ProviderErrorMapperTest {
 
     private static final String KEY = "sk-proj-SECRETsecret1234567890";
-    private final OpenAiErrorMapper mapper = new OpenAiErrorMapper(Json.newMapper());
+    private final ProviderErrorMapper mapper = new ProviderErrorMapper(Json.newMapper());
 
     private ProviderError map(int status, String body) {
         return map(status, body, MultiMap.caseInsensitiveMultiMap());
@@ -83,11 +83,11 @@ class OpenAiErrorMapperTest {
 
     @Test
     void transportFailures() {
-        assertEquals(ErrorClass.CONNECTION, OpenAiErrorMapper.classifyFailure(new ConnectException("Connection refused")));
-        assertEquals(ErrorClass.CONNECTION, OpenAiErrorMapper.classifyFailure(new HttpClosedException("Connection was closed")));
-        assertEquals(ErrorClass.CONNECTION, OpenAiErrorMapper.classifyFailure(new java.io.IOException("Connection reset by peer")));
-        assertEquals(ErrorClass.TIMEOUT, OpenAiErrorMapper.classifyFailure(new ConnectTimeoutException("connect timed out")));
-        assertEquals(ErrorClass.TIMEOUT, OpenAiErrorMapper.classifyFailure(new TimeoutException("idle")));
+        assertEquals(ErrorClass.CONNECTION, ProviderErrorMapper.classifyFailure(new ConnectException("Connection refused")));
+        assertEquals(ErrorClass.CONNECTION, ProviderErrorMapper.classifyFailure(new HttpClosedException("Connection was closed")));
+        assertEquals(ErrorClass.CONNECTION, ProviderErrorMapper.classifyFailure(new java.io.IOException("Connection reset by peer")));
+        assertEquals(ErrorClass.TIMEOUT, ProviderErrorMapper.classifyFailure(new ConnectTimeoutException("connect timed out")));
+        assertEquals(ErrorClass.TIMEOUT, ProviderErrorMapper.classifyFailure(new TimeoutException("idle")));
     }
 
     @Test
