@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.Json;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.testsupport.TcpProxy;
+import io.aigateway.usage.records.service.UsageIngestService;
 import io.aigateway.usage.testsupport.PostgresProxyProfile;
 import io.aigateway.usage.testsupport.UsageTopic;
 import io.micrometer.core.instrument.Counter;
@@ -23,10 +24,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +51,9 @@ class ReadinessTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    UsageIngestService ingest;
 
     @Test
     void readinessFollowsPostgresAndEventsSurviveTheOutage() throws Exception {
@@ -95,6 +103,31 @@ class ReadinessTest {
         await("batch committed once stored").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> UsageTopic.committedOffset(partition), offset -> offset == last.offset() + 1);
         given().get("/q/metrics").then().statusCode(200).body(containsString("aigw_usage_db_retries_total"));
+    }
+
+    @Test
+    void theRowByRowStoreAlsoWaitsForPostgres() throws Exception {
+        // the fallback path of a batch PostgreSQL rejected: one event at a time, transient failures retried too
+        awaitReadiness(200, Duration.ofSeconds(30), "ready before the cut");
+        assertEquals(List.of(), ingest.storeAll(List.of()).await().atMost(Duration.ofSeconds(5)));
+        UsageEvent event = new UsageEvent(UUID.randomUUID(), "req-single-outage",
+                Instant.now().truncatedTo(ChronoUnit.MICROS), "u-single-outage-" + UUID.randomUUID(), "k", "default",
+                "chat-default", "fake", "fake-chat", "cost", 1, 2, 3, false, new BigDecimal("0.000001"), null, 10,
+                null, false, false, UsageEvent.Outcome.SUCCESS, null, List.of());
+        double retriesBefore = dbRetries();
+        proxy.cut();
+        CompletableFuture<Boolean> stored;
+        try {
+            stored = ingest.store(event).subscribeAsCompletionStage();
+            await("single insert retried while PostgreSQL is down").atMost(Duration.ofSeconds(30))
+                    .until(() -> dbRetries() >= retriesBefore + 2);
+            assertFalse(stored.isDone(), "not done while PostgreSQL is down");
+        } finally {
+            proxy.resume();
+        }
+        assertTrue(stored.get(30, TimeUnit.SECONDS), "stored once PostgreSQL is back");
+        assertFalse(ingest.store(event).await().atMost(Duration.ofSeconds(30)), "a second time: a duplicate");
+        awaitReadiness(200, Duration.ofSeconds(30), "ready again");
     }
 
     private static void awaitReadiness(int wanted, Duration timeout, String what) {
