@@ -6,20 +6,15 @@ import io.aigateway.contracts.internal.Json;
 import io.aigateway.contracts.usage.Topics;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.usage.records.rest.UsagePage;
+import io.aigateway.usage.testsupport.UsageTopic;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -146,7 +141,7 @@ class UsageFlowTest {
         assertEquals(List.of(good), data, "the good record after the bad ones is stored, the bad ones are not");
 
         Set<String> wanted = new HashSet<>(Set.of("broken-" + RUN, "invalid-" + RUN, "req-huge-" + RUN));
-        awaitInDlq(wanted);
+        UsageTopic.awaitInDlq(wanted);
 
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("aigw_usage_events_dead_lettered_total"));
@@ -225,14 +220,10 @@ class UsageFlowTest {
                 List.of(new UsageEvent.Attempt("fake", "fake-chat", null, null, 90)));
     }
 
-    private static String bootstrap() {
-        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-    }
-
     private static synchronized void send(String key, String value) throws Exception {
         if (producer == null) {
             producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, UsageTopic.bootstrap(),
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
@@ -255,30 +246,5 @@ class UsageFlowTest {
                     String body = spec.get("/internal/v1/usage").then().statusCode(200).extract().asString();
                     return JSON.readValue(body, UsagePage.class).data();
                 }, done::test);
-    }
-
-    private static void awaitInDlq(Set<String> markers) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            // the consumer is not thread-safe: every call on the test's thread
-            List<TopicPartition> partitions = await(Topics.USAGE_DLQ + " exists").atMost(Duration.ofSeconds(30))
-                    .pollInSameThread().pollDelay(Duration.ZERO)
-                    .until(() -> consumer.partitionsFor(Topics.USAGE_DLQ).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList(), p -> !p.isEmpty());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            await(markers + " in " + Topics.USAGE_DLQ).atMost(Duration.ofSeconds(30))
-                    .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
-                    .until(() -> {
-                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                            String v = r.value() == null ? "" : r.value();
-                            markers.removeIf(v::contains);
-                        }
-                        return markers.isEmpty();
-                    });
-        }
     }
 }

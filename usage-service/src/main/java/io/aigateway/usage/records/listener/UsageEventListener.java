@@ -2,25 +2,34 @@ package io.aigateway.usage.records.listener;
 
 import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.usage.UsageEvent;
-import io.aigateway.usage.records.service.DbFailures;
 import io.aigateway.usage.records.service.UsageEventParser;
 import io.aigateway.usage.records.service.UsageEventSanitizer;
 import io.aigateway.usage.records.service.UsageIngestService;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Consumes {@code ai.usage.v1} (group {@code usage-service}). The value is read as a String and parsed here,
- * so a record that is not a valid UsageEvent is nacked, which the channel's dead-letter-queue failure
- * strategy sends to {@code ai.usage.v1.dlq}; the channel keeps going. A record is acked only once stored.
- * Text PostgreSQL cannot store (NUL, unpaired surrogates) and over-long values are made storable first
- * ({@link UsageEventSanitizer}), so client-chosen characters never send a record to the DLQ.
+ * Consumes {@code ai.usage.v1} (group {@code usage-service}) in batches (one Kafka poll, at most
+ * {@code max.poll.records}). Each value is read as a String and parsed once here; the parsed events of a batch are
+ * stored with one statement. A record that is not a valid UsageEvent, or that PostgreSQL rejects permanently, is
+ * nacked on its own, which the channel's dead-letter-queue failure strategy sends to {@code ai.usage.v1.dlq}; the
+ * rest of its batch is stored and the channel keeps going. The batch is acked (its offsets become committable)
+ * only once every record is stored or dead-lettered. Text PostgreSQL cannot store (NUL, unpaired surrogates) and
+ * over-long values are made storable first ({@link UsageEventSanitizer}), so client-chosen characters never send
+ * a record to the DLQ.
  */
 @ApplicationScoped
 public class UsageEventListener {
@@ -36,6 +45,7 @@ public class UsageEventListener {
     private final Counter consumed;
     private final Counter sanitized;
     private final Counter deadLettered;
+    private final DistributionSummary batchSize;
 
     public UsageEventListener(UsageEventParser parser, UsageIngestService ingest, UsageEventSanitizer sanitizer,
                               MeterRegistry registry) {
@@ -49,44 +59,67 @@ public class UsageEventListener {
                 .description("Records read from ai.usage.v1").register(registry);
         this.deadLettered = Counter.builder("aigw.usage.events.dead.lettered")
                 .description("Records sent to ai.usage.v1.dlq").register(registry);
+        this.batchSize = DistributionSummary.builder("aigw.usage.batch.size")
+                .description("Records per consumed batch (one Kafka poll)").baseUnit("records")
+                .register(registry);
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(Message<String> message) {
-        consumed.increment();
-        UsageEvent event;
-        try {
-            event = parser.parse(message.getPayload());
-        } catch (RuntimeException e) {
-            return deadLetter(message, e);
+    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        List<KafkaRecord<String, String>> records = batch.getRecords();
+        int size = records.size();
+        consumed.increment(size);
+        batchSize.record(size);
+        List<UsageEvent> events = new ArrayList<>(size);
+        List<KafkaRecord<String, String>> eventRecords = new ArrayList<>(size);
+        List<DeadLetter> deadLetters = new ArrayList<>(0);
+        for (KafkaRecord<String, String> record : records) {
+            UsageEvent event;
+            try {
+                event = parser.parse(record.getPayload());
+            } catch (RuntimeException e) {
+                deadLetters.add(new DeadLetter(record, e));
+                continue;
+            }
+            UsageEvent storable = sanitizer.sanitize(event);
+            if (storable != event) {
+                sanitized.increment();
+            }
+            events.add(storable);
+            eventRecords.add(record);
         }
-        UsageEvent storable = sanitizer.sanitize(event);
-        if (storable != event) {
-            sanitized.increment();
-            event = storable;
-        }
-        return ingest.store(event)
-                .onItemOrFailure().transformToUni((added, failure) -> {
-                    if (failure == null) {
-                        return Uni.createFrom().completionStage(message.ack());
+        return ingest.storeAll(events)
+                .onItem().transformToUni(rejections -> {
+                    for (UsageIngestService.Rejection r : rejections) {
+                        deadLetters.add(new DeadLetter(eventRecords.get(r.index()), r.reason()));
                     }
-                    if (DbFailures.isPermanent(failure)) {
-                        return deadLetter(message, failure);
-                    }
-                    // Not reachable while the store retries transient failures indefinitely; never ack then.
-                    return Uni.createFrom().failure(failure);
-                });
+                    return deadLetter(deadLetters);
+                })
+                // every record is stored or in the DLQ: the batch's offsets may be committed
+                .onItem().transformToUni(v -> Uni.createFrom().completionStage(batch.ack()));
     }
 
-    private Uni<Void> deadLetter(Message<String> message, Throwable reason) {
-        deadLettered.increment();
-        LOG.warnf("Usage record %s rejected, sent to the DLQ: %s", where(message), LogSafe.escape(reason.getMessage()));
-        return Uni.createFrom().completionStage(message.nack(reason));
+    /** Nacks each record on its own (the failure strategy writes it to the DLQ and acks it), one after another. */
+    private Uni<Void> deadLetter(List<DeadLetter> deadLetters) {
+        if (deadLetters.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(deadLetters)
+                .onItem().transformToUniAndConcatenate(d -> {
+                    deadLettered.increment();
+                    LOG.warnf("Usage record %s rejected, sent to the DLQ: %s", where(d.record()),
+                            LogSafe.escape(d.reason().getMessage()));
+                    return Uni.createFrom().completionStage(d.record().nack(d.reason()));
+                })
+                .collect().last().replaceWithVoid();
     }
 
     private static String where(Message<String> message) {
         return message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset())
                 .orElse("?");
+    }
+
+    private record DeadLetter(KafkaRecord<String, String> record, Throwable reason) {
     }
 }

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** {@code usage.usage_records} through the reactive PostgreSQL pool (one prepared statement per query). */
 @ApplicationScoped
@@ -30,6 +31,22 @@ public class UsageRecordRepository {
     private static final String INSERT = "INSERT INTO usage.usage_records (" + COLUMNS + ") VALUES "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
             + "$22, $23) ON CONFLICT (event_id) DO NOTHING";
+
+    /**
+     * A whole batch in one statement: one array parameter per column, {@code unnest} turns them back into rows.
+     * The statement text (and so its prepared plan) is the same for every batch size; duplicates, also within
+     * the batch, are skipped by {@code ON CONFLICT}. Attempts travel as JSON text and are cast to jsonb.
+     */
+    private static final String INSERT_ALL = "INSERT INTO usage.usage_records (" + COLUMNS + ") SELECT "
+            + "event_id, request_id, occurred_at, user_id, key_id, context, requested_model, provider, model, "
+            + "policy, prompt_tokens, completion_tokens, total_tokens, usage_estimated, cost_usd, cost_saved_usd, "
+            + "latency_ms, ttft_ms, streamed, cached, outcome, error_class, attempts::jsonb FROM unnest("
+            + "$1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], "
+            + "$8::text[], $9::text[], $10::text[], $11::int4[], $12::int4[], $13::int4[], $14::bool[], "
+            + "$15::numeric[], $16::numeric[], $17::int8[], $18::int8[], $19::bool[], $20::bool[], $21::text[], "
+            + "$22::text[], $23::text[]) AS e(" + COLUMNS + ") ON CONFLICT (event_id) DO NOTHING";
+
+    private static final String EMPTY_ATTEMPTS = "[]";
 
     private static final String SELECT_BY_USER = "SELECT " + COLUMNS + " FROM usage.usage_records "
             + "WHERE user_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2";
@@ -70,6 +87,71 @@ public class UsageRecordRepository {
                 .addValue(e.errorClass())
                 .addValue(attemptsJson(e.attempts()));
         return pool.preparedQuery(INSERT).execute(t).map(rows -> rows.rowCount() > 0);
+    }
+
+    /**
+     * Inserts every event whose {@code eventId} is not stored yet, in one statement (all rows or, on any
+     * failure, none); completes with the number of rows added.
+     */
+    public Uni<Integer> insertAllIfAbsent(List<UsageEvent> events) {
+        int n = events.size();
+        UUID[] eventIds = new UUID[n];
+        String[] requestIds = new String[n];
+        OffsetDateTime[] occurredAt = new OffsetDateTime[n];
+        String[] userIds = new String[n];
+        String[] keyIds = new String[n];
+        String[] contexts = new String[n];
+        String[] requestedModels = new String[n];
+        String[] providers = new String[n];
+        String[] models = new String[n];
+        String[] policies = new String[n];
+        Integer[] promptTokens = new Integer[n];
+        Integer[] completionTokens = new Integer[n];
+        Integer[] totalTokens = new Integer[n];
+        Boolean[] usageEstimated = new Boolean[n];
+        Numeric[] costUsd = new Numeric[n];
+        Numeric[] costSavedUsd = new Numeric[n];
+        Long[] latencyMs = new Long[n];
+        Long[] ttftMs = new Long[n];
+        Boolean[] streamed = new Boolean[n];
+        Boolean[] cached = new Boolean[n];
+        String[] outcomes = new String[n];
+        String[] errorClasses = new String[n];
+        String[] attempts = new String[n];
+        for (int i = 0; i < n; i++) {
+            UsageEvent e = events.get(i);
+            eventIds[i] = e.eventId();
+            requestIds[i] = e.requestId();
+            occurredAt[i] = OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC);
+            userIds[i] = e.userId();
+            keyIds[i] = e.keyId();
+            contexts[i] = e.context();
+            requestedModels[i] = e.requestedModel();
+            providers[i] = e.provider();
+            models[i] = e.model();
+            policies[i] = e.policy();
+            promptTokens[i] = e.promptTokens();
+            completionTokens[i] = e.completionTokens();
+            totalTokens[i] = e.totalTokens();
+            usageEstimated[i] = e.usageEstimated();
+            costUsd[i] = Numeric.create(e.costUsd());
+            costSavedUsd[i] = e.costSavedUsd() == null ? null : Numeric.create(e.costSavedUsd());
+            latencyMs[i] = e.latencyMs();
+            ttftMs[i] = e.ttftMs();
+            streamed[i] = e.streamed();
+            cached[i] = e.cached();
+            outcomes[i] = e.outcome().name();
+            errorClasses[i] = e.errorClass();
+            attempts[i] = e.attempts().isEmpty() ? EMPTY_ATTEMPTS : attemptsJson(e.attempts()).encode();
+        }
+        Tuple t = Tuple.tuple()
+                .addValue(eventIds).addValue(requestIds).addValue(occurredAt).addValue(userIds).addValue(keyIds)
+                .addValue(contexts).addValue(requestedModels).addValue(providers).addValue(models)
+                .addValue(policies).addValue(promptTokens).addValue(completionTokens).addValue(totalTokens)
+                .addValue(usageEstimated).addValue(costUsd).addValue(costSavedUsd).addValue(latencyMs)
+                .addValue(ttftMs).addValue(streamed).addValue(cached).addValue(outcomes).addValue(errorClasses)
+                .addValue(attempts);
+        return pool.preparedQuery(INSERT_ALL).execute(t).map(RowSet::rowCount);
     }
 
     /** Newest first. {@code requestId} may be null (no filter). */
