@@ -170,6 +170,22 @@ class ChatRouteTest {
     }
 
     @Test
+    void jsonUsageComesFromTheAdapterHeadersAndTheBodyIsRelayedAsSent() throws Exception {
+        String rid = rid();
+        // the headers win over the body's usage: routing does not read a body it only relays
+        String answer = "{ \"id\" : \"chatcmpl-2\",\n  \"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7}, \"choices\":[] }";
+        stub("fake", ok(answer, "0.000002").withHeader("x-aigw-prompt-tokens", "13").withHeader("x-aigw-completion-tokens", "9"));
+        Response r = call(rid).body(body("fake/fake-chat", false)).post(CHAT);
+        r.then().statusCode(200).header("x-aigw-prompt-tokens", org.hamcrest.Matchers.nullValue())
+                .header("x-aigw-completion-tokens", org.hamcrest.Matchers.nullValue());
+        assertEquals(answer, r.asString());
+        UsageEvent e = usage.await(rid, Duration.ofSeconds(30)).event();
+        assertEquals(13, e.promptTokens());
+        assertEquals(9, e.completionTokens());
+        assertEquals(22, e.totalTokens());
+    }
+
+    @Test
     void fallsBackToNextCandidateOnUpstream5xx() throws Exception {
         String rid = rid();
         stub("fake", providerError(502, "UPSTREAM_5XX", 500, "fake"));

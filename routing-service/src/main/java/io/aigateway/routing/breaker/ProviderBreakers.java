@@ -2,7 +2,7 @@ package io.aigateway.routing.breaker;
 
 import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.error.ErrorClass;
-import io.aigateway.routing.chat.AttemptFailure;
+import io.aigateway.routing.adapter.AttemptFailure;
 import io.aigateway.routing.config.RoutingConfig;
 import io.aigateway.routing.metrics.RoutingMetrics;
 import io.aigateway.routing.route.BreakerView;

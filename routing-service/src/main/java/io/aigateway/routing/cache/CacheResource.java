@@ -6,13 +6,11 @@ import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aigateway.contracts.error.ApiError;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
@@ -147,11 +145,11 @@ public class CacheResource {
     @POST
     @Path("/warm")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<CacheWarmer.Report> warm(JsonNode body, @Context HttpServerRequest request) {
+    public Uni<CacheWarmer.Report> warm(JsonNode body) {
         if (!cache.config().enabled()) {
             throw new ApiError(409, "invalid_request_error", "cache_disabled", null, "The cache is disabled.", null).exception();
         }
-        return warmer.warm(body, request.localAddress().port());
+        return warmer.warm(body);
     }
 
     private static boolean blank(String s) {

@@ -5,34 +5,37 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.error.ApiException;
 import io.aigateway.contracts.internal.AigwHeaders;
-import io.aigateway.routing.chat.ChatRouteHandler;
-import io.aigateway.support.security.ServiceCredentials;
+import io.aigateway.contracts.internal.RoutePolicy;
+import io.aigateway.contracts.openai.ChatCompletionRequest;
+import io.aigateway.routing.adapter.CallerHeaders;
+import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.pipeline.ChatPipeline;
+import io.aigateway.routing.pipeline.ChatReply;
+import io.aigateway.routing.pipeline.ChatRequest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Fills the cache with common prompts by sending each through this instance's own chat route (so routing,
- * fallback, cost, usage and the store are exactly those of a client request), at most
+ * Fills the cache with common prompts by sending each through the {@link ChatPipeline} in-process (the cached
+ * pipeline, so routing, fallback, cost, usage and the store are exactly those of a client request), at most
  * {@code aigw.cache.warming.concurrency} at once and {@code rate-per-second} started per second.
  *
  * <p>Body: {@code {"model": "...", "prompts": ["text" | {"messages":[...]}, ...], "system": "optional system
  * prompt", "options": {generation options, e.g. temperature}, "ttlSeconds": optional, "user": optional (the
  * user a user-scoped entry is for)}}. Each text prompt becomes {@code [system?, {"role":"user","content":text}]}.
+ * Each request has context {@code cache-warming}, caller roles {@code system}, the default routing policy.
  */
 @ApplicationScoped
 public class CacheWarmer {
@@ -43,41 +46,27 @@ public class CacheWarmer {
     public record Report(int requested, int fetched, int alreadyCached, int failed, List<Result> results) {
     }
 
+    static final String CONTEXT = "cache-warming";
+
     private final Vertx vertx;
     private final ObjectMapper mapper;
     private final CacheConfig config;
-    private final String token;
-    private volatile HttpClient client;
+    private final ChatPipeline pipeline;
+    private final RoutePolicy policy;
 
-    public CacheWarmer(Vertx vertx, ObjectMapper mapper, CacheConfig config, ServiceCredentials credentials) {
+    public CacheWarmer(Vertx vertx, ObjectMapper mapper, CacheConfig config, RoutingConfig routing, ChatPipeline pipeline) {
         this.vertx = vertx;
         this.mapper = mapper;
         this.config = config;
-        this.token = credentials.token();
-    }
-
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-                            .setMaxPoolSize(Math.max(1, config.warming().concurrency())));
-                }
-                c = client;
-            }
+        this.pipeline = pipeline;
+        RoutePolicy p = RoutePolicy.fromWire(routing.defaultPolicy());
+        if (p == null) {
+            throw new IllegalStateException("aigw.routing.default-policy: unknown policy '" + routing.defaultPolicy() + "'");
         }
-        return c;
+        this.policy = p;
     }
 
-    @PreDestroy
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    public Uni<Report> warm(JsonNode body, int port) {
+    public Uni<Report> warm(JsonNode body) {
         List<ObjectNode> requests = requests(body);
         String user = body.path("user").isTextual() ? body.get("user").textValue() : config.warming().user();
         String ttl = body.path("ttlSeconds").canConvertToLong() ? Long.toString(body.get("ttlSeconds").asLong()) : null;
@@ -86,12 +75,14 @@ public class CacheWarmer {
         long intervalNanos = rate <= 0 ? 0 : (long) (1_000_000_000L / rate);
         long t0 = System.nanoTime();
         String batch = UUID.randomUUID().toString().substring(0, 8);
+        // the pipeline runs on a Vert.x context (the caller's event loop), never on the pacing timer's thread
+        Context context = vertx.getOrCreateContext();
         return Multi.createFrom().range(0, requests.size())
                 .onItem().transformToUni(i -> {
                     long waitNanos = t0 + i * intervalNanos - System.nanoTime();
                     Uni<Void> pace = waitNanos <= 0 ? Uni.createFrom().voidItem()
                             : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(waitNanos));
-                    return pace.chain(() -> send(i, requests.get(i), port, user, ttl, "warm-" + batch + "-" + i));
+                    return pace.chain(() -> send(context, i, requests.get(i), user, ttl, "warm-" + batch + "-" + i));
                 }).merge(concurrency)
                 .collect().asList()
                 .map(list -> {
@@ -113,30 +104,29 @@ public class CacheWarmer {
                 });
     }
 
-    private Uni<Result> send(int index, ObjectNode request, int port, String user, String ttl, String requestId) {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                .setURI(ChatRouteHandler.PATH)
-                .putHeader(AigwHeaders.INTERNAL_TOKEN, token)
-                .putHeader(AigwHeaders.REQUEST_ID, requestId)
-                .putHeader(AigwHeaders.CALLER_USER, user)
-                .putHeader(AigwHeaders.CALLER_ROLES, "system")
-                .putHeader(AigwHeaders.CONTEXT, "cache-warming")
-                .putHeader("content-type", "application/json");
-        if (ttl != null) {
-            o.putHeader(AigwHeaders.CACHE_TTL, ttl);
-        }
-        Buffer payload;
-        try {
-            payload = Buffer.buffer(mapper.writeValueAsBytes(request));
-        } catch (Exception e) {
-            return Uni.createFrom().item(new Result(index, 400, null, null));
-        }
-        return Uni.createFrom().completionStage(() -> client().request(o)
-                        .compose(req -> req.send(payload))
-                        .compose(resp -> resp.body().map(b -> new Result(index, resp.statusCode(),
-                                resp.getHeader(AigwHeaders.CACHE), resp.getHeader(ResponseCache.KEY_HEADER))))
-                        .toCompletionStage())
-                .onFailure().recoverWithItem(t -> new Result(index, 0, null, null));
+    private Uni<Result> send(Context context, int index, ObjectNode request, String user, String ttl, String requestId) {
+        return Uni.createFrom().emitter(em -> context.runOnContext(v -> {
+            ChatRequest r = new ChatRequest(new CallerHeaders(requestId, user, null, "system"), CONTEXT, policy,
+                    new ChatCompletionRequest(request), List.of(), ttl, System.nanoTime());
+            Uni<ChatReply> answer;
+            try {
+                answer = pipeline.chat(r);
+            } catch (RuntimeException e) {
+                answer = Uni.createFrom().failure(e);
+            }
+            answer.subscribe().with(
+                    reply -> em.complete(new Result(index, 200, reply.header(AigwHeaders.CACHE),
+                            reply.header(ResponseCache.KEY_HEADER))),
+                    t -> {
+                        if (t instanceof ApiException e) {
+                            Map<String, String> h = e.error().headers();
+                            em.complete(new Result(index, e.error().status(), h.get(AigwHeaders.CACHE),
+                                    h.get(ResponseCache.KEY_HEADER)));
+                        } else {
+                            em.complete(new Result(index, 500, null, null));
+                        }
+                    });
+        }));
     }
 
     /** One chat request per prompt. */

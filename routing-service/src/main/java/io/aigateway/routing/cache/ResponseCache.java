@@ -1,57 +1,56 @@
 package io.aigateway.routing.cache;
 
-import io.aigateway.contracts.text.LogSafe;
-import io.aigateway.support.redis.RedisOutageGate;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigateway.contracts.error.ApiException;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.contracts.internal.RoutePolicy;
 import io.aigateway.contracts.openai.ChatCompletionRequest;
+import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.usage.UsageEvent;
-import io.aigateway.routing.chat.ChatRouteHandler;
 import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.pipeline.ChatChunk;
+import io.aigateway.routing.pipeline.ChatOutcome;
+import io.aigateway.routing.pipeline.ChatPipeline;
+import io.aigateway.routing.pipeline.ChatReply;
+import io.aigateway.routing.pipeline.ChatRequest;
+import io.aigateway.routing.pipeline.UsageEvents;
 import io.aigateway.routing.route.PreferenceSource;
 import io.aigateway.routing.route.UserPreferences;
 import io.aigateway.routing.usage.UsagePublisher;
-import io.aigateway.support.http.RequestIds;
+import io.aigateway.support.redis.RedisOutageGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 /**
- * The response cache in front of the chat route: a Vert.x handler on {@link ChatRouteHandler#PATH} that
- * runs before the router. It computes the key ({@link CacheKeys}), reads the request's cache directives,
- * coalesces identical requests in flight on this instance, answers hits (JSON or SSE replay) with a usage
- * event ({@code cached=true}, cost 0, cost saved), and otherwise passes the request on with a
- * {@link CacheTicket} so the answer is stored once complete.
+ * The response cache around a {@link ChatPipeline} ({@link CachingChatPipeline} hands each request here with the
+ * pipeline below). It computes the key ({@link CacheKeys}) from the request as parsed, reads the request's cache
+ * directives, coalesces identical requests in flight on this instance, answers hits (JSON or SSE replay) with a usage
+ * event ({@code cached=true}, cost 0, cost saved), and otherwise calls the pipeline below, capturing its answer
+ * ({@link CacheTicket}) so it is stored once complete.
  *
  * <p>{@code x-aigw-cache}: {@code HIT} (from the cache, with {@code age}), {@code MISS} (went upstream; a
  * complete answer is stored unless {@code no-store}), {@code COALESCED} (shared the answer of an identical
@@ -69,8 +68,6 @@ public class ResponseCache {
     public static final String KEY_HEADER = "x-aigw-cache-key";
 
     private static final Logger LOG = Logger.getLogger(ResponseCache.class);
-    private static final Pattern CONTEXT = Pattern.compile(AigwHeaders.CONTEXT_PATTERN);
-    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
     /** Identical requests in flight: the leader's result is handed to every follower. */
     static final class InFlight {
@@ -97,18 +94,22 @@ public class ResponseCache {
         }
     }
 
-    /** A waiting follower: delivered at most once (answer, release or timeout). */
+    /** A waiting follower: delivered at most once (answer, release, timeout), unless its client went away first. */
     private final class Follower {
-        final RoutingContext ctx;
+        final UniEmitter<? super ChatReply> emitter;
         final Context context;
         final Request req;
+        final ChatPipeline upstream;
         final AtomicBoolean delivered = new AtomicBoolean();
         long timerId = -1;
+        /** What was delivered, still running (a follower released upstream): cancelled if the client goes away. */
+        private Cancellable running;
 
-        Follower(RoutingContext ctx, Context context, Request req) {
-            this.ctx = ctx;
+        Follower(UniEmitter<? super ChatReply> emitter, Context context, Request req, ChatPipeline upstream) {
+            this.emitter = emitter;
             this.context = context;
             this.req = req;
+            this.upstream = upstream;
         }
 
         void answer(CachedAnswer a, boolean fromCache) {
@@ -117,27 +118,36 @@ public class ResponseCache {
                 release(); // older than this follower accepts: it routes on its own
                 return;
             }
-            if (delivered.compareAndSet(false, true)) {
-                context.runOnContext(v -> {
-                    cancelTimer();
-                    if (fromCache) {
-                        metrics.hit();
-                        replay(ctx, req, a, HIT);
-                    } else {
-                        metrics.coalesced();
-                        replay(ctx, req, a, COALESCED);
-                    }
-                });
-            }
+            deliver(() -> {
+                if (fromCache) {
+                    metrics.hit();
+                } else {
+                    metrics.coalesced();
+                }
+                return replay(req, a, fromCache ? HIT : COALESCED, upstream);
+            });
         }
 
         /** The leader failed or gave up: route on our own (not coalesced again). */
         void release() {
+            deliver(() -> proceedAlone(req, upstream));
+        }
+
+        private void deliver(java.util.function.Supplier<Uni<ChatReply>> answer) {
             if (delivered.compareAndSet(false, true)) {
                 context.runOnContext(v -> {
                     cancelTimer();
-                    proceedAlone(ctx, req);
+                    running = answer.get().subscribe().with(emitter::complete, emitter::fail);
                 });
+            }
+        }
+
+        /** The emitter terminated: after a delivery nothing to do; else the client went away. */
+        void terminated() {
+            if (delivered.compareAndSet(false, true)) {
+                cancelTimer();
+            } else if (running != null) {
+                running.cancel();
             }
         }
 
@@ -149,15 +159,12 @@ public class ResponseCache {
     }
 
     /** The parts of one request the cache needs. */
-    record Request(ChatCompletionRequest chat, String hash, boolean read, boolean write, Long maxAgeSeconds,
-                   long ttlSeconds, String requestId, String userId, String keyId, String context, String policy,
-                   long startNanos) {
+    record Request(ChatRequest chat, String hash, boolean read, boolean write, Long maxAgeSeconds, long ttlSeconds) {
     }
 
     private final Vertx vertx;
     private final ObjectMapper mapper;
     private final CacheConfig config;
-    private final RoutingConfig routing;
     private final UsagePublisher usage;
     private final CacheMetrics metrics;
     private final RedisOutageGate gate;
@@ -176,7 +183,6 @@ public class ResponseCache {
         this.preferences = preferences;
         this.mapper = mapper;
         this.config = config;
-        this.routing = routing;
         this.usage = usage;
         this.metrics = new CacheMetrics(registry);
         this.gate = new RedisOutageGate("cache", redis, config.redisFailureThreshold(), config.redisBackoff(), config.redisTimeout(),
@@ -218,53 +224,37 @@ public class ResponseCache {
         return inFlight.size();
     }
 
-    void register(@Observes Router router) {
-        if (!config.enabled()) {
-            return;
-        }
-        // Runs after the internal-token filter (a Quarkus Filter of priority 100 = route order -100, added after
-        // this observer: at an equal order it would run after us and cached answers would skip the token check)
-        // and before the chat route's own handlers (default orders from 0), which see the body already read.
-        router.post(ChatRouteHandler.PATH).order(-99)
-                .handler(BodyHandler.create(false).setBodyLimit(routing.maxBodyBytes()))
-                .handler(this::handle);
-    }
-
     // ------------------------------------------------------------------ request path
 
-    void handle(RoutingContext ctx) {
-        String user = ctx.request().getHeader(AigwHeaders.CALLER_USER);
-        if (user != null && !user.isEmpty() && preferenceSteered(ctx.request().getHeader(AigwHeaders.POLICY))) {
+    /** Answers {@code request} from the cache, or through {@code upstream} (storing what it answers). */
+    Uni<ChatReply> serve(ChatRequest request, ChatPipeline upstream) {
+        if (!config.enabled()) {
+            return upstream.chat(request);
+        }
+        String user = request.caller().userId();
+        if (user != null && !user.isEmpty() && request.policy() == RoutePolicy.USER_PREFERENCE) {
             // the caller's stored preference decides the provider: it is part of the key (never the user id, so
             // callers with the same preference, or none, still share answers)
             Context c = Vertx.currentContext();
-            preferences.load(user).subscribe().with(
-                    p -> c.runOnContext(v -> handle(ctx, p)),
-                    t -> c.runOnContext(v -> handle(ctx, UserPreferences.NONE)));
-            return;
+            return Uni.createFrom().<UserPreferences>emitter(em -> preferences.load(user).subscribe().with(
+                            p -> c.runOnContext(v -> em.complete(p)),
+                            t -> c.runOnContext(v -> em.complete(UserPreferences.NONE))))
+                    .chain(p -> serve(request, p, upstream));
         }
-        handle(ctx, UserPreferences.NONE);
+        return serve(request, UserPreferences.NONE, upstream);
     }
 
-    private boolean preferenceSteered(String policyHeader) {
-        String policy = policyHeader == null || policyHeader.isEmpty() ? defaultPolicy : policyHeader;
-        RoutePolicy p = RoutePolicy.fromWire(policy);
-        return p == RoutePolicy.USER_PREFERENCE;
-    }
-
-    private void handle(RoutingContext ctx, UserPreferences prefs) {
+    private Uni<ChatReply> serve(ChatRequest request, UserPreferences prefs, ChatPipeline upstream) {
         Request req;
         try {
-            req = request(ctx, prefs);
+            req = request(request, prefs);
         } catch (RuntimeException e) {
             LOG.debugf("cache: request not cacheable (%s)", LogSafe.escape(e));
             req = null;
         }
         if (req == null) {
-            ctx.next(); // the chat route answers invalid requests
-            return;
+            return upstream.chat(request); // the pipeline answers invalid requests
         }
-        ctx.response().putHeader(KEY_HEADER, req.hash());
         if (!req.read()) {
             boolean write = req.write() && gate.available();
             if (write) {
@@ -272,81 +262,113 @@ public class ResponseCache {
             } else {
                 metrics.bypass();
             }
-            proceed(ctx, req, write, null, write ? MISS : BYPASS);
-            return;
+            return proceed(req, write, null, write ? MISS : BYPASS, upstream);
         }
         Context context = Vertx.currentContext();
         while (true) {
             InFlight existing = inFlight.get(req.hash());
             if (existing != null) {
-                Follower f = new Follower(ctx, context, req);
-                if (existing.join(f)) {
-                    long wait = Math.max(1, config.coalesceMaxWait().toMillis());
-                    f.timerId = vertx.setTimer(wait, id -> f.release());
-                    return;
-                }
-                inFlight.remove(req.hash(), existing);
-                continue;
+                Request r = req;
+                return Uni.createFrom().emitter(em -> {
+                    Follower f = new Follower(em, context, r, upstream);
+                    em.onTermination(f::terminated);
+                    if (existing.join(f)) {
+                        long wait = Math.max(1, config.coalesceMaxWait().toMillis());
+                        f.timerId = vertx.setTimer(wait, id -> f.release());
+                    } else {
+                        // the group finished meanwhile: look again
+                        inFlight.remove(r.hash(), existing);
+                        f.deliver(() -> serve(request, prefs, upstream));
+                    }
+                });
             }
             InFlight mine = new InFlight(req.hash());
             if (inFlight.putIfAbsent(req.hash(), mine) == null) {
-                lead(ctx, context, req, mine);
-                return;
+                return lead(req, mine, upstream);
             }
         }
     }
 
-    private void lead(RoutingContext ctx, Context context, Request req, InFlight group) {
+    private Uni<ChatReply> lead(Request req, InFlight group, ChatPipeline upstream) {
         if (!gate.available()) {
             metrics.bypass();
-            proceed(ctx, req, false, group, BYPASS);
-            return;
+            return proceed(req, false, group, BYPASS, upstream);
         }
-        store.get(req.hash()).subscribe().with(a -> context.runOnContext(v -> {
-            long now = System.currentTimeMillis();
-            if (a != null && (req.maxAgeSeconds() == null || a.ageSeconds(now) <= req.maxAgeSeconds())) {
-                metrics.hit();
-                release(group, a, true);
-                replay(ctx, req, a, HIT);
-            } else {
-                metrics.miss();
-                proceed(ctx, req, req.write(), group, MISS);
-            }
-        }), t -> context.runOnContext(v -> {
-            LOG.debugf("cache: lookup failed (%s); serving uncached", t.toString());
-            metrics.bypass();
-            proceed(ctx, req, false, group, BYPASS);
-        }));
+        Context context = Vertx.currentContext();
+        return Uni.createFrom().<CachedAnswer>emitter(em -> store.get(req.hash()).subscribe().with(
+                        a -> context.runOnContext(v -> em.complete(a)),
+                        t -> context.runOnContext(v -> em.fail(t))))
+                .onItemOrFailure().transformToUni((a, t) -> {
+                    if (t != null) {
+                        LOG.debugf("cache: lookup failed (%s); serving uncached", t.toString());
+                        metrics.bypass();
+                        return proceed(req, false, group, BYPASS, upstream);
+                    }
+                    long now = System.currentTimeMillis();
+                    if (a != null && (req.maxAgeSeconds() == null || a.ageSeconds(now) <= req.maxAgeSeconds())) {
+                        metrics.hit();
+                        release(group, a, true);
+                        return replay(req, a, HIT, upstream);
+                    }
+                    metrics.miss();
+                    return proceed(req, req.write(), group, MISS, upstream);
+                });
     }
 
-    /** On to the router with a ticket (the answer is captured for the store and the followers). */
-    private void proceed(RoutingContext ctx, Request req, boolean write, InFlight group, String header) {
-        HttpServerResponse response = ctx.response();
-        if (response.closed() || response.ended()) {
-            if (group != null) {
-                release(group, null, false);
-            }
-            return;
+    /** On to the pipeline below, with a ticket when the answer is to be stored or shared. */
+    private Uni<ChatReply> proceed(Request req, boolean write, InFlight group, String header, ChatPipeline upstream) {
+        CacheTicket t = write || group != null
+                ? new CacheTicket(this, req.hash(), write, req.ttlSeconds(), req.chat().stream(), req.chat().model(), group,
+                        req.chat().stream() ? new StreamAssembler(mapper, config.maxEntryBytes()) : null)
+                : null;
+        Uni<ChatReply> answer;
+        try {
+            answer = upstream.chat(req.chat());
+        } catch (RuntimeException e) {
+            answer = Uni.createFrom().failure(e);
         }
-        response.putHeader(AigwHeaders.CACHE, header);
-        boolean stream = req.chat().stream();
-        if (write || group != null) {
-            CacheTicket t = new CacheTicket(this, req.hash(), write, req.ttlSeconds(), stream, req.chat().model(), group,
-                    stream ? new StreamAssembler(mapper, config.maxEntryBytes()) : null);
-            ctx.put(CacheTicket.CONTEXT_KEY, t);
-            if (group != null) {
-                Context c = Vertx.currentContext();
-                ctx.addEndHandler(ar -> c.runOnContext(v -> t.endOfResponse()));
-            }
+        return answer
+                .map(reply -> {
+                    reply.header(KEY_HEADER, req.hash()).header(AigwHeaders.CACHE, header);
+                    return t == null ? reply : capture(t, reply);
+                })
+                .onFailure().transform(e -> {
+                    if (t != null) {
+                        t.finish(null, null);
+                    }
+                    return e instanceof ApiException ae
+                            ? ae.error().withHeader(KEY_HEADER, req.hash()).withHeader(AigwHeaders.CACHE, header).exception()
+                            : e;
+                })
+                .onCancellation().invoke(() -> {
+                    if (t != null) {
+                        t.finish(null, null);
+                    }
+                });
+    }
+
+    /** The ticket sees the JSON answer now, a stream's chunks as they go by; either way it learns the outcome. */
+    private ChatReply capture(CacheTicket t, ChatReply reply) {
+        if (!reply.isStream()) {
+            t.finish(reply.outcome(), reply.body());
+            return reply;
         }
-        ctx.next();
+        return reply.mapChunks(chunks -> chunks
+                .onItem().invoke(c -> {
+                    switch (c.kind()) {
+                        case DATA -> t.chunk(c.data());
+                        case END -> t.finish(c.outcome(), null);
+                        default -> t.finish(null, null);
+                    }
+                })
+                .onTermination().invoke(() -> t.finish(null, null)));
     }
 
     /** A follower whose leader failed: upstream on its own, storing its answer (if allowed). */
-    private void proceedAlone(RoutingContext ctx, Request req) {
+    private Uni<ChatReply> proceedAlone(Request req, ChatPipeline upstream) {
         boolean write = req.write() && gate.available();
         metrics.miss();
-        proceed(ctx, req, write, null, write ? MISS : BYPASS);
+        return proceed(req, write, null, write ? MISS : BYPASS, upstream);
     }
 
     private void release(InFlight group, CachedAnswer a, boolean fromCache) {
@@ -360,118 +382,87 @@ public class ResponseCache {
         }
     }
 
-    /** Parses what the cache needs; null when the request is not for the cache (the chat route decides). */
-    private Request request(RoutingContext ctx, UserPreferences prefs) {
-        Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
-            return null;
-        }
-        JsonNode node;
-        try {
-            node = mapper.readTree(body.getBytes());
-        } catch (Exception e) {
-            return null;
-        }
-        if (!(node instanceof ObjectNode obj)) {
-            return null;
-        }
-        ChatCompletionRequest chat = new ChatCompletionRequest(obj);
+    /** What the cache needs of a request; null when the request is not for the cache (the pipeline decides). */
+    private Request request(ChatRequest request, UserPreferences prefs) {
+        ChatCompletionRequest chat = request.chat();
         if (chat.validate() != null) {
             return null;
         }
-        var h = ctx.request().headers();
-        String context = h.get(AigwHeaders.CONTEXT);
-        if (context == null || context.isEmpty()) {
-            context = AigwHeaders.DEFAULT_CONTEXT;
-        } else if (!CONTEXT.matcher(context).matches()) {
-            return null;
-        }
-        String policy = defaultPolicy;
-        String ph = h.get(AigwHeaders.POLICY);
-        if (ph != null && !ph.isEmpty()) {
-            RoutePolicy p = RoutePolicy.fromWire(ph);
-            if (p == null) {
-                return null;
-            }
-            policy = p.wireName();
-        }
-        Directives d = Directives.parse(h.getAll(AigwHeaders.CACHE_CONTROL), h.get(AigwHeaders.CACHE_TTL),
+        Directives d = Directives.parse(request.cacheControl(), request.cacheTtl(),
                 config.ttl().toSeconds(), config.maxTtl().toSeconds());
-        String user = h.get(AigwHeaders.CALLER_USER);
+        String policy = request.policy().wireName();
         String steering = null;
-        if (RoutePolicy.USER_PREFERENCE.wireName().equals(policy)) {
-            steering = prefs.forContext(context);
+        if (request.policy() == RoutePolicy.USER_PREFERENCE) {
+            steering = prefs.forContext(request.context());
             if (steering == null) {
                 steering = prefs.forContext(AigwHeaders.DEFAULT_CONTEXT);
             }
         }
-        String hash = CacheKeys.hash(obj, userScope ? (user == null ? "" : user) : null,
+        String user = request.caller().userId();
+        String hash = CacheKeys.hash(chat.body(), userScope ? (user == null ? "" : user) : null,
                 CacheKeys.route(policy, steering));
-        String requestId = ctx.get(RequestIds.CONTEXT_KEY);
-        if (requestId == null) {
-            requestId = RequestIds.resolve(h.get(AigwHeaders.REQUEST_ID));
-        }
-        return new Request(chat, hash, d.read(), d.write(), d.maxAgeSeconds(), d.ttlSeconds(), requestId, user,
-                h.get(AigwHeaders.CALLER_KEY), context, policy, System.nanoTime());
+        return new Request(request, hash, d.read(), d.write(), d.maxAgeSeconds(), d.ttlSeconds());
     }
 
     // ------------------------------------------------------------------ replay
 
-    private void replay(RoutingContext ctx, Request req, CachedAnswer a, String header) {
-        HttpServerResponse response = ctx.response();
-        if (response.closed() || response.ended()) {
-            return;
-        }
+    private Uni<ChatReply> replay(Request req, CachedAnswer a, String header, ChatPipeline upstream) {
+        ChatRequest r = req.chat();
         List<String> chunks = null;
-        if (req.chat().stream()) {
+        if (r.stream()) {
             try {
-                chunks = SseReplay.chunks(mapper, mapper.readTree(a.body()), req.chat().includeUsage());
+                chunks = SseReplay.chunks(mapper, mapper.readTree(a.body()), r.chat().includeUsage());
             } catch (Exception e) {
                 LOG.warnf("cache: stored answer %s not replayable (%s); routing instead", req.hash(), LogSafe.escape(e));
-                proceed(ctx, req, req.write(), null, MISS);
-                return;
+                return proceed(req, req.write(), null, MISS, upstream);
             }
         }
         long age = HIT.equals(header) ? a.ageSeconds(System.currentTimeMillis()) : 0;
-        response.putHeader("x-request-id", req.requestId())
-                .putHeader(AigwHeaders.PROVIDER, a.provider())
-                .putHeader(AigwHeaders.MODEL, a.model())
-                .putHeader(AigwHeaders.POLICY_USED, req.policy())
-                .putHeader(AigwHeaders.ATTEMPTS, "0")
-                .putHeader(AigwHeaders.ROUTE_REASON, "cache")
-                .putHeader(AigwHeaders.CACHE, header)
-                .putHeader(AigwHeaders.UPSTREAM_MS, "0") // the edge's x-aigw-overhead-ms is then the whole time
-                .putHeader("age", Long.toString(age));
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put(KEY_HEADER, req.hash());
+        headers.put(AigwHeaders.PROVIDER, a.provider());
+        headers.put(AigwHeaders.MODEL, a.model());
+        headers.put(AigwHeaders.POLICY_USED, r.policy().wireName());
+        headers.put(AigwHeaders.ATTEMPTS, "0");
+        headers.put(AigwHeaders.ROUTE_REASON, "cache");
+        headers.put(AigwHeaders.CACHE, header);
+        headers.put(AigwHeaders.UPSTREAM_MS, "0"); // the edge's x-aigw-overhead-ms is then the whole time
+        headers.put("age", Long.toString(age));
+        ChatOutcome outcome = new ChatOutcome(a.provider(), a.model(), a.promptTokens(), a.completionTokens(),
+                a.usageEstimated(), BigDecimal.ZERO);
+        ChatReply reply;
         Long ttft = null;
         if (chunks != null) {
-            Buffer out = Buffer.buffer(a.body().length() + 512);
+            List<ChatChunk> items = new ArrayList<>(chunks.size() + 1);
             for (String c : chunks) {
-                out.appendString("data: ").appendString(c).appendString("\n\n");
+                items.add(ChatChunk.data(c));
             }
-            out.appendBuffer(DONE);
-            ttft = (System.nanoTime() - req.startNanos()) / 1_000_000;
-            response.setStatusCode(200)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-                    .end(out);
+            items.add(ChatChunk.end(outcome));
+            ttft = r.elapsedMs();
+            reply = ChatReply.stream(headers, Multi.createFrom().iterable(items));
         } else {
-            response.setStatusCode(200)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(Buffer.buffer(a.body().getBytes(StandardCharsets.UTF_8)));
+            reply = ChatReply.json(headers, Buffer.buffer(a.body().getBytes(StandardCharsets.UTF_8)), outcome);
         }
-        long latencyMs = (System.nanoTime() - req.startNanos()) / 1_000_000;
-        usage.publish(new UsageEvent(UUID.randomUUID(), req.requestId(), Instant.now(), req.userId(), req.keyId(),
-                req.context(), req.chat().model(), a.provider(), a.model(), req.policy(), a.promptTokens(),
-                a.completionTokens(), a.promptTokens() + a.completionTokens(), a.usageEstimated(), BigDecimal.ZERO,
-                a.costUsd() == null ? BigDecimal.ZERO : a.costUsd(), latencyMs, ttft, req.chat().stream(), true,
-                UsageEvent.Outcome.SUCCESS, null, List.of()));
+        usage.publish(UsageEvents.of(r)
+                .servedBy(a.provider(), a.model())
+                .usage(a.promptTokens(), a.completionTokens(), a.usageEstimated(), BigDecimal.ZERO)
+                .cached(a.costUsd())
+                .ttftMs(ttft)
+                .outcome(UsageEvent.Outcome.SUCCESS, null)
+                .build());
+        return Uni.createFrom().item(reply);
     }
 
     // ------------------------------------------------------------------ outcome of a ticket
 
-    void finished(CacheTicket t, String provider, String model, UsageEvent.Outcome outcome, int prompt, int completion,
-                  boolean estimated, BigDecimal cost, Buffer jsonBody, StreamAssembler assembler) {
-        if (outcome != UsageEvent.Outcome.SUCCESS || provider == null) {
+    void finished(CacheTicket t, ChatOutcome outcome, Buffer jsonBody, StreamAssembler assembler) {
+        String provider = outcome.provider();
+        String model = outcome.model();
+        int prompt = outcome.promptTokens();
+        int completion = outcome.completionTokens();
+        boolean estimated = outcome.usageEstimated();
+        BigDecimal cost = outcome.costUsd();
+        if (provider == null) {
             abandon(t);
             return;
         }

@@ -1,5 +1,6 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.routing.adapter.AttemptFailure;
 import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.routing.breaker.CircuitOpenException;
 import io.aigateway.routing.breaker.ProviderBreakers;

@@ -1,5 +1,6 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.routing.adapter.AttemptFailure;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.routing.adapter.AdapterClient;
@@ -84,7 +85,8 @@ final class JsonCall {
             int status = resp.statusCode();
             if (status >= 200 && status < 300) {
                 succeed(new JsonResult(bar.result(), resp.getHeader(AigwHeaders.COST_USD),
-                        resp.getHeader(AigwHeaders.USAGE_ESTIMATED), resp.getHeader(AigwHeaders.UPSTREAM_MS)));
+                        resp.getHeader(AigwHeaders.USAGE_ESTIMATED), resp.getHeader(AigwHeaders.UPSTREAM_MS),
+                        resp.getHeader(AigwHeaders.PROMPT_TOKENS), resp.getHeader(AigwHeaders.COMPLETION_TOKENS)));
             } else {
                 fail(ProviderErrors.fromAnswer(mapper, candidate, status, bar.result()));
             }

@@ -1,5 +1,6 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.routing.adapter.AttemptFailure;
 import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.contracts.error.ProviderError;
 import io.aigateway.contracts.openai.ChatCompletionRequest;
@@ -26,7 +27,6 @@ public final class RouteContext {
     private Resolution resolution;
     private int servedIndex = -1;
     private boolean finished;
-    private io.aigateway.routing.cache.CacheTicket cacheTicket;
 
     public RouteContext(CallerHeaders caller, String context, String policy, ChatCompletionRequest request,
                         long startNanos) {
@@ -123,15 +123,6 @@ public final class RouteContext {
     public String routeReason() {
         String base = resolution == null ? "none" : resolution.reason();
         return servedIndex > 0 ? base + ",fallback" : base;
-    }
-
-    /** The response cache's ticket for this request (null when the cache is not involved). */
-    public io.aigateway.routing.cache.CacheTicket cacheTicket() {
-        return cacheTicket;
-    }
-
-    public void cacheTicket(io.aigateway.routing.cache.CacheTicket ticket) {
-        this.cacheTicket = ticket;
     }
 
     /** Marks the request finished; true only the first time (one usage event per request). */

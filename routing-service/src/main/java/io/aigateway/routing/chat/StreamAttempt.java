@@ -1,5 +1,6 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.routing.adapter.AttemptFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.error.ErrorClass;

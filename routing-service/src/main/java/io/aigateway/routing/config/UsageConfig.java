@@ -16,6 +16,10 @@ public interface UsageConfig {
     @WithDefault("10s")
     Duration sendTimeout();
 
+    /** How often unacknowledged events are checked against {@link #sendTimeout()} (one sweep, no timer per event). */
+    @WithDefault("1s")
+    Duration ackCheckInterval();
+
     /** How often the spool is resent. */
     @WithDefault("15s")
     Duration spoolResendInterval();

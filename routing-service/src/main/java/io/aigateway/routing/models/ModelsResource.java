@@ -9,8 +9,8 @@ import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.openai.ModelList;
 import io.aigateway.routing.catalog.Catalog;
 import io.aigateway.routing.catalog.CatalogService;
-import io.aigateway.routing.chat.ChatRouteHandler;
 import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.route.ModelResolver;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,12 +26,12 @@ import java.util.List;
 public class ModelsResource {
 
     private final CatalogService catalog;
-    private final ChatRouteHandler chat;
+    private final ModelResolver resolver;
     private final RoutingConfig config;
 
-    public ModelsResource(CatalogService catalog, ChatRouteHandler chat, RoutingConfig config) {
+    public ModelsResource(CatalogService catalog, ModelResolver resolver, RoutingConfig config) {
         this.catalog = catalog;
-        this.chat = chat;
+        this.resolver = resolver;
         this.config = config;
     }
 
@@ -45,7 +45,7 @@ public class ModelsResource {
         }
         long created = c.loadedAt().getEpochSecond();
         List<ModelList.Model> out = new ArrayList<>();
-        for (String group : chat.resolver().groups().keySet()) {
+        for (String group : resolver.groups().keySet()) {
             out.add(ModelList.Model.of(group, created, "aigw"));
         }
         for (ProviderInfo p : c.providers()) {

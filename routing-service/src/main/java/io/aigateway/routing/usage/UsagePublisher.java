@@ -24,13 +24,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends usage events to {@code ai.usage.v1} (key = user id) without ever blocking or failing the request.
  * What Kafka does not acknowledge within {@code aigw.usage.send-timeout} is spooled to a local file and
- * resent by a scheduled job when Kafka is back (same eventId). Events still unacknowledged when the service
+ * resent by a scheduled job when Kafka is back (same eventId). The timeout is enforced by one periodic sweep over
+ * the unacknowledged events, not by a timer per event; an acknowledgement that comes after the spooling makes a
+ * duplicate the consumer drops by eventId. Events still unacknowledged when the service
  * stops are spooled at shutdown; a copy Kafka takes meanwhile is a duplicate the consumer drops by eventId.
  */
 @ApplicationScoped
@@ -49,7 +52,10 @@ public class UsagePublisher {
     private final AtomicReference<Instant> lastAck = new AtomicReference<>();
     private final AtomicReference<Instant> lastFailure = new AtomicReference<>();
     /** Sent but not yet acknowledged nor spooled: what a shutdown must not lose. */
-    private final Map<UUID, UsageEvent> unacknowledged = new ConcurrentHashMap<>();
+    private final Map<UUID, Pending> unacknowledged = new ConcurrentHashMap<>();
+
+    private record Pending(UsageEvent event, long sentNanos) {
+    }
 
     public UsagePublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
                           MutinyEmitter<UsageEvent> emitter, UsageConfig config, ObjectMapper mapper) {
@@ -61,10 +67,9 @@ public class UsagePublisher {
     /** Fire and forget: delivery, or the spool, happens in the background. */
     public void publish(UsageEvent event) {
         UUID id = event.eventId();
-        unacknowledged.put(id, event);
+        unacknowledged.put(id, new Pending(event, System.nanoTime()));
         try {
             emitter.sendMessage(message(event))
-                    .ifNoItem().after(sendTimeout).fail()
                     .subscribe().with(ok -> {
                         unacknowledged.remove(id);
                         acked();
@@ -82,7 +87,10 @@ public class UsagePublisher {
 
     /** Spools what Kafka has not acknowledged yet, so a stop while Kafka is slow or down loses nothing. */
     void onStop(@Observes ShutdownEvent ev) {
-        List<UsageEvent> left = new ArrayList<>(unacknowledged.values());
+        List<UsageEvent> left = new ArrayList<>(unacknowledged.size());
+        for (Pending p : unacknowledged.values()) {
+            left.add(p.event());
+        }
         if (left.isEmpty()) {
             return;
         }
@@ -92,6 +100,22 @@ public class UsagePublisher {
             LOG.warnf("shutdown: spooled %d unacknowledged usage events", left.size());
         } catch (RuntimeException e) {
             LOG.errorf("shutdown: %d unacknowledged usage events could not be spooled: %s", left.size(), e.getMessage());
+        }
+    }
+
+    /** Spools the events Kafka has not acknowledged within the send timeout (they stay out of the way of new ones). */
+    @Scheduled(identity = "usage-ack-timeout", every = "${aigw.usage.ack-check-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void spoolOverdue() {
+        spoolOverdue(System.nanoTime());
+    }
+
+    void spoolOverdue(long nowNanos) {
+        long timeoutNanos = sendTimeout.toNanos();
+        for (Pending p : unacknowledged.values()) {
+            if (nowNanos - p.sentNanos() >= timeoutNanos && unacknowledged.remove(p.event().eventId()) != null) {
+                toSpool(p.event(), new TimeoutException("no acknowledgement within " + sendTimeout.toMillis() + " ms"));
+            }
         }
     }
 

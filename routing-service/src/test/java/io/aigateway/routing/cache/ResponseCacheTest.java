@@ -528,6 +528,22 @@ class ResponseCacheTest {
         assertEquals(3, calls("fake"));
         given().header("X-Aigw-Internal-Token", TOKEN).contentType("application/json").body("{\"model\":\"m\",\"prompts\":[]}")
                 .post("/internal/v1/cache/warm").then().statusCode(400);
+        // a prompt no provider answers is reported failed, with the routing status and the cache's headers
+        for (String p : new String[] {"fake", "fakeb"}) {
+            stub(p, com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(502)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"errorClass\":\"UPSTREAM_5XX\",\"providerStatus\":500,\"message\":\"down\",\"provider\":\""
+                            + p + "\",\"model\":\"fake-chat\"}"));
+        }
+        Response failed = given().header("X-Aigw-Internal-Token", TOKEN).contentType("application/json")
+                .body("{\"model\":\"chat-default\",\"prompts\":[\"warm failing " + w + "\"]}")
+                .post("/internal/v1/cache/warm");
+        failed.then().statusCode(200);
+        assertEquals(1, failed.jsonPath().getInt("failed"));
+        assertEquals(0, failed.jsonPath().getInt("fetched"));
+        assertEquals(502, failed.jsonPath().getInt("results[0].status"));
+        assertEquals("MISS", failed.jsonPath().getString("results[0].cache"));
+        assertTrue(failed.jsonPath().getString("results[0].key").matches("[0-9a-f]{64}"));
     }
 
     // ------------------------------------------------------------------ coalescing

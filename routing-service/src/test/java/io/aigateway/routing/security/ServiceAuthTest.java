@@ -74,6 +74,7 @@ class ServiceAuthTest {
             ADMIN + ", POST, /internal/v1/route/chat",
             ADMIN + ", PUT, /internal/v1/preferences",
             OPS + ", GET, /internal/v1/preferences",
+            ROUTING + ", POST, /internal/v1/route/chat",
             ROUTING + ", GET, /internal/v1/models",
             ROUTING + ", PUT, /internal/v1/preferences",
     })

@@ -1,4 +1,4 @@
-package io.aigateway.routing.chat;
+package io.aigateway.routing.adapter;
 
 import io.aigateway.contracts.error.ProviderError;
 

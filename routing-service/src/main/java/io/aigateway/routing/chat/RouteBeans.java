@@ -1,0 +1,29 @@
+package io.aigateway.routing.chat;
+
+import io.aigateway.routing.breaker.ProviderBreakers;
+import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.route.ModelResolver;
+import io.aigateway.routing.route.ModelRouter;
+import io.aigateway.routing.route.PreferenceSource;
+import io.aigateway.routing.stats.RoutingStats;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The resolver and the router as beans: {@code route} is plain logic, wired here from configuration and statistics. */
+@Singleton
+public class RouteBeans {
+
+    @Produces
+    @Singleton
+    ModelResolver resolver(RoutingConfig config) {
+        return new ModelResolver(config.groups(), config.noCandidateRetryAfterSeconds());
+    }
+
+    /** User preferences come from preferences/PreferenceService (Redis mirror + local cache; PostgreSQL on a miss). */
+    @Produces
+    @Singleton
+    ModelRouter router(RoutingConfig config, RoutingStats stats, ProviderBreakers breakers, PreferenceSource preferences) {
+        return new ModelRouter(stats.latency(), stats.roundRobin(), breakers, preferences,
+                config.noCandidateRetryAfterSeconds());
+    }
+}
