@@ -44,7 +44,7 @@ class InternalEndpointSecurityIT {
     private static final String HASH = "0".repeat(64);
 
     static final List<Endpoint> ENDPOINTS = List.of(
-            new Endpoint("routing", "POST", "/internal/v1/route/chat", ROUTE_CHAT, Set.of("edge", "routing")),
+            new Endpoint("routing", "POST", "/internal/v1/route/chat", ROUTE_CHAT, Set.of("edge")),
             new Endpoint("routing", "GET", "/internal/v1/models", null, Set.of("edge", "admin", "ops")),
             new Endpoint("routing", "GET", "/internal/v1/preferences", null, Set.of("edge")),
             new Endpoint("routing", "PUT", "/internal/v1/preferences", PREF, Set.of("edge")),
@@ -69,7 +69,7 @@ class InternalEndpointSecurityIT {
      * service does not know at all is, there, just a wrong credential: 401.
      */
     static final java.util.Map<String, Set<String>> KNOWN = java.util.Map.of(
-            "routing", Set.of("edge", "routing", "admin", "ops"),
+            "routing", Set.of("edge", "admin", "ops"),
             "adapter", Set.of("routing", "admin", "ops"),
             "usage", Set.of("edge", "admin", "ops"),
             "admin", Set.of("edge", "ops"));
