@@ -34,6 +34,36 @@ class SseParserTest {
     }
 
     @Test
+    void crOnlyAndCrLfLineEndsAreOneLineEndEach() {
+        SseParser p = new SseParser();
+        List<SseParser.Event> events = new ArrayList<>(p.feed("data: a\r\rdata: b\r".getBytes(StandardCharsets.UTF_8)));
+        events.addAll(p.feed("\n\r\ndata:c\n\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("a", "b", "c"), events.stream().map(SseParser.Event::data).toList());
+    }
+
+    @Test
+    void fieldsWithoutValueUnknownFieldsAndLongLines() {
+        String big = "x".repeat(5000) + "ü";
+        SseParser p = new SseParser();
+        List<SseParser.Event> events = p.feed(("id: 7\nretry: 10\ndata\ndata: " + big + "\nfoo: bar\n\n"
+                + "event: e1\ndata: y\n\ndata: z\n\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(3, events.size());
+        assertEquals("\n" + big, events.get(0).data(), "a bare 'data' line is an empty data line");
+        assertNull(events.get(0).event());
+        assertEquals("e1", events.get(1).event());
+        assertNull(events.get(2).event(), "the event name is reset after each dispatch");
+        assertEquals(0, p.comments());
+    }
+
+    @Test
+    void aBlankLineWithoutDataDispatchesNothingAndDropsTheName() {
+        SseParser p = new SseParser();
+        assertTrue(p.feed("event: lonely\n\n:c1\n:c2\n\n".getBytes(StandardCharsets.UTF_8)).isEmpty());
+        assertEquals(2, p.comments());
+        assertNull(p.feed("data: d\n\n".getBytes(StandardCharsets.UTF_8)).get(0).event());
+    }
+
+    @Test
     void finishFlushesAnUnterminatedEvent() {
         SseParser p = new SseParser();
         assertTrue(p.feed("data: x".getBytes(StandardCharsets.UTF_8)).isEmpty());

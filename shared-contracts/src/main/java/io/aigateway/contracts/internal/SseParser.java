@@ -1,8 +1,8 @@
 package io.aigateway.contracts.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,10 +19,12 @@ public final class SseParser {
         }
     }
 
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private final StringBuilder data = new StringBuilder();
+    private byte[] line = new byte[256];
+    private int lineLength;
+    /** The data of the event being read: the first line as is, further lines joined in {@code moreData}. */
+    private String firstData;
+    private StringBuilder moreData;
     private String eventName;
-    private boolean hasData;
     private boolean lastWasCr;
     private int comments;
 
@@ -31,26 +33,39 @@ public final class SseParser {
         return feed(bytes, 0, bytes.length);
     }
 
+    /**
+     * Feeds bytes; returns events completed by them (possibly none). Scans for line ends and copies each line's
+     * bytes once (this runs for every byte of every stream at three hops).
+     */
     public List<Event> feed(byte[] bytes, int offset, int length) {
         List<Event> out = null;
-        for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (b == '\n' && lastWasCr) {
+        int end = offset + length;
+        int i = offset;
+        while (i < end) {
+            if (lastWasCr) {
                 lastWasCr = false;
-                continue;
-            }
-            lastWasCr = b == '\r';
-            if (b == '\n' || b == '\r') {
-                Event e = endOfLine();
-                if (e != null) {
-                    if (out == null) {
-                        out = new ArrayList<>(2);
-                    }
-                    out.add(e);
+                if (bytes[i] == '\n') { // CRLF: one line end
+                    i++;
+                    continue;
                 }
-            } else {
-                line.write(b);
             }
+            int j = i;
+            while (j < end && bytes[j] != '\n' && bytes[j] != '\r') {
+                j++;
+            }
+            append(bytes, i, j - i);
+            if (j == end) {
+                break;
+            }
+            lastWasCr = bytes[j] == '\r';
+            Event e = endOfLine();
+            if (e != null) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(e);
+            }
+            i = j + 1;
         }
         return out == null ? List.of() : out;
     }
@@ -58,7 +73,7 @@ public final class SseParser {
     /** Flushes a final event not followed by a blank line (lenient end of stream). */
     public List<Event> finish() {
         List<Event> out = new ArrayList<>(1);
-        if (line.size() > 0) {
+        if (lineLength > 0) {
             Event e = endOfLine();
             if (e != null) {
                 out.add(e);
@@ -76,44 +91,72 @@ public final class SseParser {
         return comments;
     }
 
+    private void append(byte[] bytes, int from, int n) {
+        if (n == 0) {
+            return;
+        }
+        if (lineLength + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+        }
+        System.arraycopy(bytes, from, line, lineLength, n);
+        lineLength += n;
+    }
+
     private Event endOfLine() {
-        if (line.size() == 0) {
-            if (!hasData) {
+        if (lineLength == 0) {
+            if (firstData == null) {
                 eventName = null;
                 return null;
             }
-            Event e = new Event(eventName, data.toString());
-            data.setLength(0);
-            hasData = false;
+            Event e = new Event(eventName, moreData == null ? firstData : moreData.toString());
+            firstData = null;
+            moreData = null;
             eventName = null;
             return e;
         }
-        String l = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (l.charAt(0) == ':') {
+        int n = lineLength;
+        lineLength = 0;
+        if (line[0] == ':') {
             comments++;
             return null;
         }
-        int colon = l.indexOf(':');
-        String field = colon < 0 ? l : l.substring(0, colon);
-        String value = colon < 0 ? "" : l.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
+        // ':' is ASCII, never part of a multi-byte UTF-8 sequence: the field ends at the first colon byte
+        int colon = 0;
+        while (colon < n && line[colon] != ':') {
+            colon++;
         }
-        switch (field) {
-            case "data" -> {
-                if (hasData) {
-                    data.append('\n');
+        int valueFrom = colon < n ? colon + 1 : n;
+        if (valueFrom < n && line[valueFrom] == ' ') {
+            valueFrom++;
+        }
+        if (is("data", colon)) {
+            String value = new String(line, valueFrom, n - valueFrom, StandardCharsets.UTF_8);
+            if (firstData == null) {
+                firstData = value;
+            } else {
+                if (moreData == null) {
+                    moreData = new StringBuilder(firstData.length() * 2 + 16).append(firstData);
                 }
-                data.append(value);
-                hasData = true;
+                moreData.append('\n').append(value);
             }
-            case "event" -> eventName = value;
-            default -> {
-                // id, retry and unknown fields carry nothing the gateway needs
+        } else if (is("event", colon)) {
+            eventName = new String(line, valueFrom, n - valueFrom, StandardCharsets.UTF_8);
+        }
+        // id, retry and unknown fields carry nothing the gateway needs
+        return null;
+    }
+
+    /** Whether the line's field (its first {@code fieldLength} bytes) is {@code name}. */
+    private boolean is(String name, int fieldLength) {
+        if (fieldLength != name.length()) {
+            return false;
+        }
+        for (int k = 0; k < fieldLength; k++) {
+            if (line[k] != name.charAt(k)) {
+                return false;
             }
         }
-        return null;
+        return true;
     }
 
     /** Renders one event in SSE form: {@code event: name\ndata: ...\n\n} (name optional). */
