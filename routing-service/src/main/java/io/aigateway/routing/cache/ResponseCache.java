@@ -295,10 +295,13 @@ public class ResponseCache {
             return proceed(req, false, group, BYPASS, upstream);
         }
         Context context = Vertx.currentContext();
+        // Set once the lookup is decided; from then on the ticket or the replay owns the group.
+        AtomicBoolean decided = new AtomicBoolean();
         return Uni.createFrom().<CachedAnswer>emitter(em -> store.get(req.hash()).subscribe().with(
                         a -> context.runOnContext(v -> em.complete(a)),
                         t -> context.runOnContext(v -> em.fail(t))))
                 .onItemOrFailure().transformToUni((a, t) -> {
+                    decided.set(true);
                     if (t != null) {
                         LOG.debugf("cache: lookup failed (%s); serving uncached", t.toString());
                         metrics.bypass();
@@ -312,6 +315,13 @@ public class ResponseCache {
                     }
                     metrics.miss();
                     return proceed(req, req.write(), group, MISS, upstream);
+                })
+                // The leader's client went away during the lookup: nothing else would ever close its group, and the
+                // key would coalesce onto it (and wait coalesce-max-wait) for good. Its followers route on their own.
+                .onCancellation().invoke(() -> {
+                    if (decided.compareAndSet(false, true)) {
+                        release(group, null, false);
+                    }
                 });
     }
 

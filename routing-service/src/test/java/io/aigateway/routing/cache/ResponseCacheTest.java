@@ -78,6 +78,9 @@ class ResponseCacheTest {
     @Inject
     io.aigateway.routing.breaker.ProviderBreakers breakers;
 
+    @Inject
+    ResponseCache cache;
+
     @BeforeAll
     static void consumer() {
         usage = new UsageTopicReader();
@@ -730,5 +733,34 @@ class ResponseCacheTest {
         }
         // nothing shared a failure: the leader's call, then one call per released follower
         assertEquals(n, calls("fake"));
+    }
+
+    @Test
+    @Order(13)
+    void aLeaderWhoseClientLeavesDuringTheLookupFreesItsGroup() throws Exception {
+        stub("fake", ok(completion("left early", 3, 1, "stop"), "0.00001"));
+        String b = body("chat-default", prompt(), false, null);
+        byte[] json = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String head = "POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Aigw-Internal-Token: " + TOKEN
+                + "\r\nX-Request-Id: " + rid() + "\r\nX-Aigw-Caller-User: user-c\r\nX-Aigw-Caller-Key: key-c"
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n";
+        assertEquals(0, cache.inFlight());
+        redisProxy.blackhole(); // the leader's lookup hangs
+        try {
+            try (java.net.Socket client = new java.net.Socket(base.getHost(), base.getPort())) {
+                client.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                client.getOutputStream().write(json);
+                client.getOutputStream().flush();
+                await("the leader is looking the key up").atMost(Duration.ofSeconds(5)).until(() -> cache.inFlight() == 1);
+            } // the client goes away while the lookup is pending
+            // the group is closed at once, not left for every later identical request to wait on
+            await("the group of the departed leader closed").atMost(Duration.ofSeconds(5))
+                    .until(() -> cache.inFlight() == 0);
+        } finally {
+            redisProxy.resume();
+        }
+        await("caching resumed").atMost(Duration.ofSeconds(15))
+                .until(() -> "MISS".equals(call(rid()).body(b).post(CHAT).getHeader("x-aigw-cache")));
+        invalidate("{\"all\":true}").then().statusCode(200);
     }
 }

@@ -75,13 +75,15 @@ public class UsageEventListener {
         List<DeadLetter> deadLetters = new ArrayList<>(0);
         for (KafkaRecord<String, String> record : records) {
             UsageEvent event;
+            UsageEvent storable;
             try {
                 event = parser.parse(record.getPayload());
+                // inside the try: a record the sanitizer cannot handle goes to the DLQ alone, not with its batch
+                storable = sanitizer.sanitize(event);
             } catch (RuntimeException e) {
                 deadLetters.add(new DeadLetter(record, e));
                 continue;
             }
-            UsageEvent storable = sanitizer.sanitize(event);
             if (storable != event) {
                 sanitized.increment();
             }
