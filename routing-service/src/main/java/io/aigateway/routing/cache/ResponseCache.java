@@ -3,12 +3,14 @@ package io.aigateway.routing.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.error.ApiException;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.contracts.internal.RoutePolicy;
 import io.aigateway.contracts.openai.ChatCompletionRequest;
 import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.usage.UsageEvent;
+import io.aigateway.routing.adapter.CallerHeaders;
 import io.aigateway.routing.config.RoutingConfig;
 import io.aigateway.routing.pipeline.ChatChunk;
 import io.aigateway.routing.pipeline.ChatOutcome;
@@ -67,6 +69,7 @@ public class ResponseCache {
     /** The cache key (hex SHA-256) of the request, for invalidation by key. */
     public static final String KEY_HEADER = "x-aigw-cache-key";
 
+    private static final String CLIENT_DISCONNECTED = "CLIENT_DISCONNECTED";
     private static final Logger LOG = Logger.getLogger(ResponseCache.class);
 
     /** Identical requests in flight: the leader's result is handed to every follower. */
@@ -231,17 +234,54 @@ public class ResponseCache {
         if (!config.enabled()) {
             return upstream.chat(request);
         }
+        Handover below = new Handover(upstream);
+        Uni<ChatReply> answer;
         String user = request.caller().userId();
         if (user != null && !user.isEmpty() && request.policy() == RoutePolicy.USER_PREFERENCE) {
             // the caller's stored preference decides the provider: it is part of the key (never the user id, so
             // callers with the same preference, or none, still share answers)
             Context c = Vertx.currentContext();
-            return Uni.createFrom().<UserPreferences>emitter(em -> preferences.load(user).subscribe().with(
+            answer = Uni.createFrom().<UserPreferences>emitter(em -> preferences.load(user).subscribe().with(
                             p -> c.runOnContext(v -> em.complete(p)),
                             t -> c.runOnContext(v -> em.complete(UserPreferences.NONE))))
-                    .chain(p -> serve(request, p, upstream));
+                    .chain(p -> serve(request, p, below));
+        } else {
+            answer = serve(request, UserPreferences.NONE, below);
         }
-        return serve(request, UserPreferences.NONE, upstream);
+        // The client left while the cache still held the request (loading preferences, looking the key up, waiting
+        // as a follower): neither the pipeline below nor a replay accounts for it, so the cache does.
+        return answer.onCancellation().invoke(() -> {
+            if (below.handedOver.compareAndSet(false, true)) {
+                usage.publish(UsageEvents.of(request).outcome(UsageEvent.Outcome.ERROR, CLIENT_DISCONNECTED).build());
+            }
+        });
+    }
+
+    /** The pipeline below, noting whether the request was handed to it (or answered by a replay). */
+    private static final class Handover implements ChatPipeline {
+        final AtomicBoolean handedOver = new AtomicBoolean();
+        private final ChatPipeline upstream;
+
+        Handover(ChatPipeline upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public Uni<ChatReply> chat(ChatRequest request) {
+            handedOver.set(true);
+            return upstream.chat(request);
+        }
+
+        @Override
+        public ApiError rejected(CallerHeaders caller, String context, String policy, long startNanos, ApiError error) {
+            return upstream.rejected(caller, context, policy, startNanos, error);
+        }
+
+        static void replayed(ChatPipeline upstream) {
+            if (upstream instanceof Handover h) {
+                h.handedOver.set(true);
+            }
+        }
     }
 
     private Uni<ChatReply> serve(ChatRequest request, UserPreferences prefs, ChatPipeline upstream) {
@@ -417,6 +457,7 @@ public class ResponseCache {
     // ------------------------------------------------------------------ replay
 
     private Uni<ChatReply> replay(Request req, CachedAnswer a, String header, ChatPipeline upstream) {
+        Handover.replayed(upstream); // the replay records its own usage
         ChatRequest r = req.chat();
         List<String> chunks = null;
         if (r.stream()) {

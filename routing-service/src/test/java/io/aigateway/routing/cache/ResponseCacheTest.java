@@ -741,8 +741,9 @@ class ResponseCacheTest {
         stub("fake", ok(completion("left early", 3, 1, "stop"), "0.00001"));
         String b = body("chat-default", prompt(), false, null);
         byte[] json = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String leaver = rid();
         String head = "POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Aigw-Internal-Token: " + TOKEN
-                + "\r\nX-Request-Id: " + rid() + "\r\nX-Aigw-Caller-User: user-c\r\nX-Aigw-Caller-Key: key-c"
+                + "\r\nX-Request-Id: " + leaver + "\r\nX-Aigw-Caller-User: user-c\r\nX-Aigw-Caller-Key: key-c"
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n";
         assertEquals(0, cache.inFlight());
         redisProxy.blackhole(); // the leader's lookup hangs
@@ -756,6 +757,10 @@ class ResponseCacheTest {
             // the group is closed at once, not left for every later identical request to wait on
             await("the group of the departed leader closed").atMost(Duration.ofSeconds(5))
                     .until(() -> cache.inFlight() == 0);
+            // and the request is accounted for, though it never reached the routed pipeline
+            UsageEvent e = usage.await(leaver, Duration.ofSeconds(30)).event();
+            assertEquals(UsageEvent.Outcome.ERROR, e.outcome());
+            assertEquals("CLIENT_DISCONNECTED", e.errorClass());
         } finally {
             redisProxy.resume();
         }
