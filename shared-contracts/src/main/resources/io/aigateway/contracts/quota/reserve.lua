@@ -1,0 +1,183 @@
+-- Quota check and reservation: one call per request (gateway-edge). The key layout is QuotaKeys (Java); every key is
+-- derived here from the prefix, so one call covers the user's and the key's limits (a single Redis, not Cluster).
+--
+-- ARGV[1] prefix, e.g. "aigw:q:"
+-- ARGV[2] user id
+-- ARGV[3] key id ('' when the caller has none)
+-- ARGV[4] reservation id (unique per request)
+-- ARGV[5] estimated tokens (prompt estimate + completion allowance)
+-- ARGV[6] estimated spend, nano-USD (integer)
+-- ARGV[7] reservation lifetime, ms (an unsettled reservation is released after it)
+--
+-- Returns {status, code, retryAfterMs, reqLimit, reqRemaining, reqResetMs, tokLimit, tokRemaining, tokResetMs, tier}
+--   status 0 admitted and reserved; 1 refused; 2 limits not loaded (usage-service has not filled Redis: the caller
+--   applies its local limit); 3 admitted, no limit applies (nothing reserved)
+--   code (when refused) 1 a per-minute window (rate_limit_exceeded), 2 a day or month budget (insufficient_quota)
+--   retryAfterMs: until the last refusing window ends; the header fields are -1 when no such limit applies.
+--
+-- Admission: requests need used + reserved + 1 <= limit; tokens and spend need used + reserved < limit (head-room):
+-- the estimate is reserved atomically, so concurrent requests see each other, and the last one admitted can take
+-- a window past its limit by at most its own reservation.
+local P = ARGV[1]
+if redis.call('EXISTS', P .. 'ready') == 0 then
+  return {2}
+end
+local user, key, id = ARGV[2], ARGV[3], ARGV[4]
+local estTok, estUsd, ttl = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+local function civil(days) -- days since 1970-01-01 -> year, month (H. Hinnant's civil_from_days)
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  return y, m
+end
+local function days_from_civil(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local mp = (m + 9) % 12
+  local doy = math.floor((153 * mp + 2) / 5) + d - 1
+  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+end
+
+local minute = math.floor(now / 60000)
+local day = math.floor(now / 86400000)
+local y, mo = civil(day)
+local ny, nmo = y, mo + 1
+if nmo == 13 then ny, nmo = y + 1, 1 end
+local windows = {
+  {w = 'm', id = tostring(minute), reset = (minute + 1) * 60000},
+  {w = 'd', id = tostring(day), reset = (day + 1) * 86400000},
+  {w = 'M', id = string.format('%04d%02d', y, mo), reset = days_from_civil(ny, nmo, 1) * 86400000},
+}
+local METRICS = {'req', 'tok', 'usd'}
+
+local function hash(k)
+  local flat = redis.call('HGETALL', k)
+  local out, n = {}, 0
+  for i = 1, #flat, 2 do
+    out[flat[i]] = flat[i + 1]
+    if flat[i] ~= 'tier' then n = n + 1 end
+  end
+  return out, n
+end
+
+local subjects = {}
+local lu, nu = hash(P .. 'l:u:{' .. user .. '}')
+if next(lu) == nil then
+  lu, nu = hash(P .. 'l:d')
+end
+local tier = lu['tier'] or ''
+if nu > 0 then
+  subjects[#subjects + 1] = {name = 'u:{' .. user .. '}', limits = lu}
+end
+if key ~= '' then
+  local lk, nk = hash(P .. 'l:k:{' .. key .. '}')
+  if nk > 0 then
+    subjects[#subjects + 1] = {name = 'k:{' .. key .. '}', limits = lk}
+  end
+end
+if #subjects == 0 then
+  return {3, 0, 0, -1, -1, -1, -1, -1, -1, tier}
+end
+
+local function ckey(subject, win)
+  return P .. 'c:' .. subject .. ':' .. win.w .. win.id
+end
+
+-- release the reservations of this subject that were never settled and have expired
+local function sweep(subject)
+  local pk = P .. 'p:' .. subject
+  local expired = redis.call('ZRANGEBYSCORE', pk, '-inf', now, 'LIMIT', 0, 32)
+  for _, member in ipairs(expired) do
+    local f = {}
+    for part in string.gmatch(member, '[^|]+') do f[#f + 1] = part end
+    -- id | req | tok | usd | minute id | day id | month id
+    local ids = {m = f[5], d = f[6], M = f[7]}
+    for w, wid in pairs(ids) do
+      local ck = P .. 'c:' .. subject .. ':' .. w .. wid
+      if redis.call('EXISTS', ck) == 1 then
+        redis.call('HINCRBY', ck, 'rreq', -tonumber(f[2]))
+        redis.call('HINCRBY', ck, 'rtok', -tonumber(f[3]))
+        redis.call('HINCRBY', ck, 'rusd', -tonumber(f[4]))
+      end
+    end
+    redis.call('ZREM', pk, member)
+  end
+end
+
+local refused, code, retry = false, 0, 0
+local req = {limit = -1, remaining = -1, reset = -1}
+local tok = {limit = -1, remaining = -1, reset = -1}
+local function track(slot, limit, remaining, reset)
+  if slot.limit == -1 or remaining < slot.remaining then
+    slot.limit, slot.remaining, slot.reset = limit, remaining, reset - now
+  end
+end
+
+for _, s in ipairs(subjects) do
+  sweep(s.name)
+  for _, win in ipairs(windows) do
+    local v = redis.call('HMGET', ckey(s.name, win), 'req', 'tok', 'usd', 'rreq', 'rtok', 'rusd')
+    local held = {
+      req = (tonumber(v[1]) or 0) + (tonumber(v[4]) or 0),
+      tok = (tonumber(v[2]) or 0) + (tonumber(v[5]) or 0),
+      usd = (tonumber(v[3]) or 0) + (tonumber(v[6]) or 0),
+    }
+    for _, metric in ipairs(METRICS) do
+      local limit = tonumber(s.limits[win.w .. ':' .. metric])
+      if limit then
+        local ok
+        if metric == 'req' then ok = held.req + 1 <= limit else ok = held[metric] < limit end
+        if not ok then
+          refused = true
+          if win.w == 'm' then code = math.max(code, 1) else code = 2 end
+          retry = math.max(retry, win.reset - now)
+        end
+        if metric == 'req' then
+          track(req, limit, limit - held.req, win.reset)
+        elseif metric == 'tok' then
+          track(tok, limit, limit - held.tok, win.reset)
+        end
+      end
+    end
+  end
+end
+
+if refused then
+  -- the header values describe the state without this request
+  if req.limit ~= -1 then req.remaining = math.max(0, req.remaining) end
+  if tok.limit ~= -1 then tok.remaining = math.max(0, tok.remaining) end
+  return {1, code, retry, req.limit, req.remaining, req.reset, tok.limit, tok.remaining, tok.reset, tier}
+end
+
+for idx, s in ipairs(subjects) do
+  local member = id .. '|1|' .. estTok .. '|' .. estUsd .. '|' .. windows[1].id .. '|' .. windows[2].id .. '|' .. windows[3].id
+  for _, win in ipairs(windows) do
+    local ck = ckey(s.name, win)
+    redis.call('HINCRBY', ck, 'rreq', 1)
+    redis.call('HINCRBY', ck, 'rtok', estTok)
+    redis.call('HINCRBY', ck, 'rusd', estUsd)
+    redis.call('PEXPIREAT', ck, win.reset + 3600000)
+  end
+  local pk = P .. 'p:' .. s.name
+  redis.call('ZADD', pk, now + ttl, member)
+  redis.call('PEXPIRE', pk, ttl + 3600000)
+  local rk = P .. 'r:' .. id
+  redis.call('HSET', rk, 's' .. idx, s.name, 'm' .. idx, member)
+  redis.call('PEXPIRE', rk, ttl + 3600000)
+end
+-- the header values describe the state with this request's reservation
+if req.limit ~= -1 then req.remaining = math.max(0, req.remaining - 1) end
+if tok.limit ~= -1 then tok.remaining = math.max(0, tok.remaining - estTok) end
+return {0, 0, 0, req.limit, req.remaining, req.reset, tok.limit, tok.remaining, tok.reset, tier}
