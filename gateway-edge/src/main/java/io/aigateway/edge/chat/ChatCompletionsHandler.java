@@ -16,6 +16,8 @@ import io.aigateway.edge.http.BodyReader;
 import io.aigateway.edge.http.Contexts;
 import io.aigateway.edge.http.ErrorResponder;
 import io.aigateway.edge.http.PublicRequests;
+import io.aigateway.edge.quota.QuotaDecision;
+import io.aigateway.edge.quota.QuotaGate;
 import io.aigateway.support.client.InternalCall;
 import io.aigateway.edge.routing.RoutingClient;
 import io.vertx.core.Handler;
@@ -35,7 +37,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/chat/completions}: request ID → API key → body limit → strict JSON parse and validation
- * ({@link ChatRequestReader}) → control headers → relay to routing-service (the validated tree serialised
+ * ({@link ChatRequestReader}) → control headers → quota check and reservation ({@link QuotaGate}: 429 when over a
+ * limit, {@code x-ratelimit-*} headers on every answer) → relay to routing-service (the validated tree serialised
  * again, not the client's bytes) → relay the answer (JSON, or SSE chunk by chunk with the usage chunk
  * stripped unless the client asked for it).
  */
@@ -52,11 +55,13 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
     private final PublicRequests publicRequests;
     private final ObjectMapper mapper;
     private final ChatRequestReader reader;
+    private final QuotaGate quota;
     private final long maxBodyBytes;
 
     public ChatCompletionsHandler(ApiKeyService apiKeys, RoutingClient routing, ErrorResponder errors,
                                   PublicRequests publicRequests, ObjectMapper mapper, ChatRequestReader reader,
-                                  EdgeConfig config) {
+                                  EdgeConfig config, QuotaGate quota) {
+        this.quota = quota;
         this.apiKeys = apiKeys;
         this.routing = routing;
         this.errors = errors;
@@ -139,11 +144,32 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         if (cacheTtl != null) {
             h.set(AigwHeaders.CACHE_TTL, cacheTtl);
         }
+        quota.reserve(caller, chat).emitOn(Contexts.of(Vertx.currentContext())).subscribe().with(decision -> {
+            if (decision.refused()) {
+                errors.send(rc, decision.error());
+                return;
+            }
+            if (rc.response().closed()) {
+                quota.release(decision);
+                return;
+            }
+            decision.applyTo(rc.response().headers());
+            if (decision.reservation() != null) {
+                h.set(AigwHeaders.QUOTA_RESERVATION, decision.reservation());
+            }
+            relay(rc, h, forwarded, stream, includeUsage, decision, startNanos);
+        }, failure -> errors.send(rc, errors.toError(failure)));
+    }
+
+    private void relay(RoutingContext rc, MultiMap h, Buffer forwarded, boolean stream, boolean includeUsage,
+                       QuotaDecision decision, long startNanos) {
         InternalCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, forwarded);
         // the client went away: stop routing's work, unless its answer was already read (InternalCall#cancel)
         rc.response().closeHandler(v -> call.cancel());
         call.send().onComplete(sent -> {
             if (sent.failed()) {
+                // routing never answered, so it will not settle: nothing was produced, nothing is charged
+                quota.release(decision);
                 upstreamFailed(rc, sent.cause());
                 return;
             }

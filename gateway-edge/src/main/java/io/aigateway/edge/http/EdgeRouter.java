@@ -5,6 +5,7 @@ import io.aigateway.edge.chat.ChatCompletionsHandler;
 import io.aigateway.edge.config.EdgeConfig;
 import io.aigateway.edge.models.ModelsHandler;
 import io.aigateway.edge.preferences.PreferencesHandler;
+import io.aigateway.edge.usage.UsageHandler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,10 +24,13 @@ public class EdgeRouter {
     private final ErrorResponder errors;
     private final PublicRequests publicRequests;
     private final PreferencesHandler preferences;
+    private final UsageHandler usage;
     private final long maxBodyBytes;
 
     public EdgeRouter(ChatCompletionsHandler chat, ModelsHandler models, ErrorResponder errors,
-                      PublicRequests publicRequests, PreferencesHandler preferences, EdgeConfig config) {
+                      PublicRequests publicRequests, PreferencesHandler preferences, EdgeConfig config,
+                      UsageHandler usage) {
+        this.usage = usage;
         this.maxBodyBytes = config.maxBodyBytes();
         this.chat = chat;
         this.models = models;
@@ -43,6 +47,7 @@ public class EdgeRouter {
         router.route("/v1/*").handler(this::notFound);
         router.route("/v1/*").failureHandler(this::failure);
         preferences.register(router);
+        usage.register(router);
     }
 
     /** Anything that escaped a handler still answers in the envelope, never with a stack trace. */

@@ -35,7 +35,9 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
                 .willReturn(aResponse().withStatus(404)));
         return Map.of(
                 "aigw.routing.url", routing.baseUrl(),
-                "aigw.admin.url", admin.baseUrl());
+                "aigw.admin.url", admin.baseUrl(),
+                // usage-service (GET /api/v1/ai/usage) is stubbed on the admin server: paths do not overlap
+                "aigw.usage-service.url", admin.baseUrl());
     }
 
     @Override

@@ -252,7 +252,8 @@ public class ResponseCache {
         // as a follower): neither the pipeline below nor a replay accounts for it, so the cache does.
         return answer.onCancellation().invoke(() -> {
             if (below.handedOver.compareAndSet(false, true)) {
-                usage.publish(UsageEvents.of(request).outcome(UsageEvent.Outcome.ERROR, CLIENT_DISCONNECTED).build());
+                usage.publish(UsageEvents.of(request).outcome(UsageEvent.Outcome.ERROR, CLIENT_DISCONNECTED).build(),
+                        request.caller().reservation());
             }
         });
     }
@@ -500,7 +501,7 @@ public class ResponseCache {
                 .cached(a.costUsd())
                 .ttftMs(ttft)
                 .outcome(UsageEvent.Outcome.SUCCESS, null)
-                .build());
+                .build(), r.caller().reservation());
         return Uni.createFrom().item(reply);
     }
 

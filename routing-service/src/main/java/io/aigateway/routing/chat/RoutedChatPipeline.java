@@ -374,6 +374,6 @@ public class RoutedChatPipeline implements ChatPipeline {
         metrics.routed(reported == null ? null : reported.providerId(), outcome.name());
         LOG.debugf("request finished: outcome=%s provider=%s attempts=%d", outcome,
                 reported == null ? "-" : reported.providerId(), attempts.size());
-        usage.publish(event.build());
+        usage.publish(event.build(), rc.caller().reservation());
     }
 }

@@ -3,6 +3,7 @@ package io.aigateway.routing.usage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.routing.config.UsageConfig;
+import io.aigateway.routing.quota.QuotaSettler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -52,16 +53,29 @@ public class UsagePublisher {
     private final AtomicReference<Instant> lastAck = new AtomicReference<>();
     private final AtomicReference<Instant> lastFailure = new AtomicReference<>();
     /** Sent but not yet acknowledged nor spooled: what a shutdown must not lose. */
+    private final QuotaSettler settler;
     private final Map<UUID, Pending> unacknowledged = new ConcurrentHashMap<>();
 
     private record Pending(UsageEvent event, long sentNanos) {
     }
 
     public UsagePublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-                          MutinyEmitter<UsageEvent> emitter, UsageConfig config, ObjectMapper mapper) {
+                          MutinyEmitter<UsageEvent> emitter, UsageConfig config, ObjectMapper mapper,
+                          QuotaSettler settler) {
         this.emitter = emitter;
+        this.settler = settler;
         this.spool = new UsageSpool(Path.of(config.spoolDir()), mapper);
         this.sendTimeout = config.sendTimeout();
+    }
+
+    /**
+     * Publishes the event and settles the request's quota reservation (null when it had none) with the same numbers.
+     */
+    public void publish(UsageEvent event, String reservation) {
+        if (settler != null) {
+            settler.settle(reservation, event);
+        }
+        publish(event);
     }
 
     /** Fire and forget: delivery, or the spool, happens in the background. */

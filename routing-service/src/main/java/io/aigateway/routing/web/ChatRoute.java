@@ -88,7 +88,7 @@ public class ChatRoute {
         }
         var h = ctx.request().headers();
         CallerHeaders caller = new CallerHeaders(requestId, h.get(AigwHeaders.CALLER_USER),
-                h.get(AigwHeaders.CALLER_KEY), h.get(AigwHeaders.CALLER_ROLES));
+                h.get(AigwHeaders.CALLER_KEY), h.get(AigwHeaders.CALLER_ROLES), h.get(AigwHeaders.QUOTA_RESERVATION));
         String context = h.get(AigwHeaders.CONTEXT);
         ChatRequest request;
         try {

@@ -118,7 +118,7 @@ class UsagePublisherTest {
     @Test
     void anEventNotAcknowledgedWithinTheSendTimeoutIsSpooledByTheSweepAndALateAckChangesNothing(@TempDir Path dir) {
         ManualEmitter kafka = new ManualEmitter();
-        UsagePublisher publisher = new UsagePublisher(kafka, config(dir), Json.newMapper());
+        UsagePublisher publisher = new UsagePublisher(kafka, config(dir), Json.newMapper(), null);
         long before = System.nanoTime();
         publisher.publish(UsageSpoolTest.event("r1"));
         publisher.publish(UsageSpoolTest.event("r2"));
@@ -145,7 +145,7 @@ class UsagePublisherTest {
     @Test
     void aRefusedSendIsSpooledAtOnce(@TempDir Path dir) {
         ManualEmitter kafka = new ManualEmitter();
-        UsagePublisher publisher = new UsagePublisher(kafka, config(dir), Json.newMapper());
+        UsagePublisher publisher = new UsagePublisher(kafka, config(dir), Json.newMapper(), null);
         publisher.publish(UsageSpoolTest.event("r3"));
         kafka.sends.get(0).fail(new IllegalStateException("broker down"));
         assertEquals(0, publisher.unacknowledgedCount());

@@ -18,6 +18,8 @@ public final class AigwHeaders {
     public static final String POLICY = "X-Aigw-Policy";
     public static final String CACHE_TTL = "X-Aigw-Cache-Ttl";
     public static final String CACHE_CONTROL = "Cache-Control";
+    /** edge → routing: the quota reservation made for this request (settled with its usage event). */
+    public static final String QUOTA_RESERVATION = "X-Aigw-Quota-Reservation";
 
     /** Response headers relayed to the client. */
     public static final String PROVIDER = "x-aigw-provider";

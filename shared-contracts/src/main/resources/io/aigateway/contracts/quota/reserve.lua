@@ -9,7 +9,8 @@
 -- ARGV[6] estimated spend, nano-USD (integer)
 -- ARGV[7] reservation lifetime, ms (an unsettled reservation is released after it)
 --
--- Returns {status, code, retryAfterMs, reqLimit, reqRemaining, reqResetMs, tokLimit, tokRemaining, tokResetMs, tier}
+-- Returns {status, code, retryAfterMs, reqLimit, reqRemaining, reqResetMs, tokLimit, tokRemaining, tokResetMs, tier,
+--          refused}  (refused: '<user|key> <window>:<metric>' of the refusing limit that ends last)
 --   status 0 admitted and reserved; 1 refused; 2 limits not loaded (usage-service has not filled Redis: the caller
 --   applies its local limit); 3 admitted, no limit applies (nothing reserved)
 --   code (when refused) 1 a per-minute window (rate_limit_exceeded), 2 a day or month budget (insufficient_quota)
@@ -116,7 +117,7 @@ local function sweep(subject)
   end
 end
 
-local refused, code, retry = false, 0, 0
+local refused, code, retry, what = false, 0, 0, ''
 local req = {limit = -1, remaining = -1, reset = -1}
 local tok = {limit = -1, remaining = -1, reset = -1}
 local function track(slot, limit, remaining, reset)
@@ -142,7 +143,10 @@ for _, s in ipairs(subjects) do
         if not ok then
           refused = true
           if win.w == 'm' then code = math.max(code, 1) else code = 2 end
-          retry = math.max(retry, win.reset - now)
+          if win.reset - now >= retry then
+            retry = win.reset - now
+            what = (string.sub(s.name, 1, 1) == 'u' and 'user ' or 'key ') .. win.w .. ':' .. metric
+          end
         end
         if metric == 'req' then
           track(req, limit, limit - held.req, win.reset)
@@ -158,7 +162,7 @@ if refused then
   -- the header values describe the state without this request
   if req.limit ~= -1 then req.remaining = math.max(0, req.remaining) end
   if tok.limit ~= -1 then tok.remaining = math.max(0, tok.remaining) end
-  return {1, code, retry, req.limit, req.remaining, req.reset, tok.limit, tok.remaining, tok.reset, tier}
+  return {1, code, retry, req.limit, req.remaining, req.reset, tok.limit, tok.remaining, tok.reset, tier, what}
 end
 
 for idx, s in ipairs(subjects) do

@@ -1,0 +1,126 @@
+package io.aigateway.edge.quota;
+
+import io.aigateway.contracts.openai.ChatCompletionRequest;
+import io.aigateway.contracts.quota.QuotaKeys;
+import io.aigateway.edge.auth.Caller;
+import io.aigateway.support.redis.LuaScript;
+import io.aigateway.support.redis.RedisOutageGate;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Quota enforcement on the hot path: one Redis call per request (reserve.lua checks every window of the user's and
+ * the key's limits and reserves the estimate atomically, so concurrent requests cannot overspend). The reservation is
+ * settled by routing-service with the request's usage event; the edge releases it only when routing never answered.
+ * Redis down, slow or not loaded by usage-service: the per-instance {@link LocalLimiter} decides.
+ */
+@ApplicationScoped
+public class QuotaGate {
+
+    private static final Logger LOG = Logger.getLogger(QuotaGate.class);
+    private static final LuaScript RESERVE = new LuaScript(QuotaKeys.reserveScript());
+    private static final LuaScript SETTLE = new LuaScript(QuotaKeys.settleScript());
+
+    private final ReactiveRedisDataSource redis;
+    private final QuotaConfig config;
+    private final ModelPrices prices;
+    private final QuotaEstimator estimator;
+    private final LocalLimiter local;
+    private final RedisOutageGate gate;
+    private final String ttlMs;
+
+    public QuotaGate(ReactiveRedisDataSource redis, QuotaConfig config, ModelPrices prices) {
+        this.redis = redis;
+        this.config = config;
+        this.prices = prices;
+        this.estimator = new QuotaEstimator(config.charsPerToken(), config.defaultCompletionTokens());
+        this.local = new LocalLimiter(config.local().requestsPerMinute(), System::currentTimeMillis);
+        this.gate = new RedisOutageGate("quota", redis, 3, config.redisBackoff(), config.redisTimeout(),
+                Duration.ofSeconds(1), () -> {
+                });
+        this.ttlMs = Long.toString(config.reservationTtl().toMillis());
+    }
+
+    /** Never fails: a Redis problem becomes the local limit's decision. */
+    public Uni<QuotaDecision> reserve(Caller caller, ChatCompletionRequest chat) {
+        if (!config.enabled()) {
+            return Uni.createFrom().item(QuotaDecision.OFF);
+        }
+        if (!gate.available()) {
+            return Uni.createFrom().item(local.decide(caller.userId()));
+        }
+        QuotaEstimator.Estimate e = estimator.estimate(chat, prices.of(chat.model()));
+        String id = UUID.randomUUID().toString();
+        return RESERVE.run(redis, config.prefix(), nz(caller.userId()), nz(caller.keyId()), id,
+                        Long.toString(e.tokens()), Long.toString(e.nanoUsd()), ttlMs)
+                .ifNoItem().after(config.redisTimeout()).fail()
+                .map(r -> {
+                    gate.success();
+                    return decision(r, id, caller.userId());
+                })
+                .onFailure().recoverWithItem(t -> {
+                    gate.failure(t);
+                    LOG.debugf("quota reservation failed, local limit applies: %s", t.toString());
+                    return local.decide(caller.userId());
+                });
+    }
+
+    /** Releases a reservation whose request never reached routing-service (nothing is charged). */
+    public void release(QuotaDecision d) {
+        if (d == null || d.reservation() == null) {
+            return;
+        }
+        SETTLE.run(redis, config.prefix(), d.reservation(), "0", "0", "0")
+                .ifNoItem().after(config.redisTimeout()).fail()
+                .subscribe().with(ok -> {
+                }, t -> LOG.debugf("quota release failed (the reservation expires): %s", t.toString()));
+    }
+
+    private QuotaDecision decision(Response r, String id, String userId) {
+        int status = r.get(0).toInteger();
+        if (status == 2) {
+            return local.decide(userId);
+        }
+        if (status == 3) {
+            return QuotaDecision.OFF;
+        }
+        long rl = r.get(3).toLong(), rr = r.get(4).toLong(), rs = r.get(5).toLong();
+        long tl = r.get(6).toLong(), tr = r.get(7).toLong(), ts = r.get(8).toLong();
+        if (status == 1) {
+            boolean budget = r.get(1).toInteger() == 2;
+            String what = r.size() > 10 ? describe(r.get(10).toString()) : "a limit";
+            return new QuotaDecision(QuotaDecision.Kind.REFUSED, null,
+                    new QuotaDecision.Refusal(budget, r.get(2).toLong(), what), rl, rr, rs, tl, tr, ts);
+        }
+        return new QuotaDecision(QuotaDecision.Kind.RESERVED, id, null, rl, rr, rs, tl, tr, ts);
+    }
+
+    /** {@code user d:req} → {@code requests per day of the user}. */
+    static String describe(String code) {
+        String[] parts = code.split("[ :]");
+        if (parts.length != 3) {
+            return "a limit";
+        }
+        String metric = switch (parts[2]) {
+            case "req" -> "requests";
+            case "tok" -> "tokens";
+            default -> "spend";
+        };
+        String window = switch (parts[1]) {
+            case "m" -> "minute";
+            case "d" -> "day";
+            default -> "month";
+        };
+        return metric + " per " + window + " of the " + ("key".equals(parts[0]) ? "API key" : "user");
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}
