@@ -167,6 +167,10 @@ public final class E2eStack {
         common.put("AIGW_ROUTING_RETRY_MAX_RETRIES", Integer.toString(RETRIES));
         common.put("AIGW_ROUTING_RETRY_BASE_DELAY", "50ms");
         common.put("AIGW_ROUTING_RETRY_MAX_DELAY", "200ms");
+        // Quotas: this run's own keys in Redis; users without a quota row are unlimited here (tests of other things
+        // send many requests as one user), QuotaIT gives its users their limits through the admin API.
+        common.put("AIGW_QUOTA_PREFIX", quotaPrefix());
+        common.put("AIGW_QUOTA_DEFAULT_TIER", "unlimited");
 
         startService("adapter-service", adapterPort, common, providerKinds());
         startService("usage-service", usagePort, common, List.of());
@@ -350,12 +354,24 @@ public final class E2eStack {
      */
     public synchronized String secondEdgeUrl() throws Exception {
         if (secondEdgePort == 0) {
-            int port = freePort();
-            startService("gateway-edge-2", "gateway-edge", port, common, List.of());
-            waitHttp("gateway-edge-2", "http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
-            secondEdgePort = port;
+            secondEdgePort = startEdge("gateway-edge-2", Map.of());
         }
         return "http://127.0.0.1:" + secondEdgePort;
+    }
+
+    /** Another gateway-edge process with the stack's configuration plus {@code env}; stopped with the stack. */
+    public synchronized int startEdge(String name, Map<String, String> env) throws Exception {
+        int port = freePort();
+        Map<String, String> all = new LinkedHashMap<>(common);
+        all.putAll(env);
+        startService(name, "gateway-edge", port, all, List.of());
+        waitHttp(name, "http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        return port;
+    }
+
+    /** The Redis key prefix of this run's quota limits and counters (QuotaKeys). */
+    public String quotaPrefix() {
+        return "aigw:e2e:" + runId + ":q:";
     }
 
     /** PUT /_control/upstreams/{upstream} on the fake provider. */
