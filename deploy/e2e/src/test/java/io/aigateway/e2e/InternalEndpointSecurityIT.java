@@ -46,6 +46,7 @@ class InternalEndpointSecurityIT {
     static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("routing", "POST", "/internal/v1/route/chat", ROUTE_CHAT, Set.of("edge")),
             new Endpoint("routing", "GET", "/internal/v1/models", null, Set.of("edge", "admin", "ops")),
+            new Endpoint("routing", "GET", "/internal/v1/models/prices", null, Set.of("edge", "admin", "ops")),
             new Endpoint("routing", "GET", "/internal/v1/preferences", null, Set.of("edge")),
             new Endpoint("routing", "PUT", "/internal/v1/preferences", PREF, Set.of("edge")),
             new Endpoint("routing", "DELETE", "/internal/v1/preferences/probe", null, Set.of("edge")),
@@ -158,8 +159,10 @@ class InternalEndpointSecurityIT {
         List<Api> apis = List.of(
                 new Api("edge", "/v1/models", stack.userKey),
                 new Api("edge", "/api/v1/ai/preferences", stack.userKey),
+                new Api("edge", "/api/v1/ai/usage", stack.userKey),
                 new Api("admin", "/api/v1/ai/admin/keys", stack.adminKey),
-                new Api("admin", "/api/v1/ai/admin/providers", stack.adminKey));
+                new Api("admin", "/api/v1/ai/admin/providers", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/quotas/tiers", stack.adminKey));
         List<DynamicTest> tests = new ArrayList<>();
         for (Api api : apis) {
             tests.add(DynamicTest.dynamicTest("plain " + api.service() + " " + api.path(), () -> {

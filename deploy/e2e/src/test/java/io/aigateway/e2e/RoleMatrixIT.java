@@ -36,8 +36,9 @@ class RoleMatrixIT {
     }
 
     enum Endpoint {
-        CHAT(true), MODELS(true), PREFERENCES_GET(true), PREFERENCES_PUT(true), PREFERENCES_DELETE(true),
-        ADMIN_KEYS_LIST(false), ADMIN_KEYS_CREATE(false), ADMIN_KEYS_REVOKE(false), ADMIN_PROVIDERS(false);
+        CHAT(true), MODELS(true), PREFERENCES_GET(true), PREFERENCES_PUT(true), PREFERENCES_DELETE(true), USAGE(true),
+        ADMIN_KEYS_LIST(false), ADMIN_KEYS_CREATE(false), ADMIN_KEYS_REVOKE(false), ADMIN_PROVIDERS(false),
+        ADMIN_QUOTA_TIERS(false), ADMIN_QUOTA_USER_GET(false), ADMIN_QUOTA_USER_PUT(false), ADMIN_QUOTA_USER_RESET(false);
 
         final boolean userApi;
 
@@ -151,6 +152,12 @@ class RoleMatrixIT {
             case ADMIN_KEYS_REVOKE -> req.delete("/api/v1/ai/admin/keys/"
                     + (targetKeyId == null ? "key_doesnotexist" : targetKeyId));
             case ADMIN_PROVIDERS -> req.get("/api/v1/ai/admin/providers");
+            case USAGE -> req.get("/api/v1/ai/usage");
+            case ADMIN_QUOTA_TIERS -> req.get("/api/v1/ai/admin/quotas/tiers");
+            case ADMIN_QUOTA_USER_GET -> req.get("/api/v1/ai/admin/quotas/users/e2e-matrix-quota-" + stack.runId);
+            case ADMIN_QUOTA_USER_PUT -> req.contentType(ContentType.JSON).body("{\"tier\":\"unlimited\"}")
+                    .put("/api/v1/ai/admin/quotas/users/e2e-matrix-quota-" + stack.runId);
+            case ADMIN_QUOTA_USER_RESET -> req.post("/api/v1/ai/admin/quotas/users/e2e-matrix-quota-" + stack.runId + "/reset");
         };
     }
 }
