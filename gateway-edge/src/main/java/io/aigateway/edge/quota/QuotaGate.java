@@ -5,6 +5,8 @@ import io.aigateway.contracts.quota.QuotaKeys;
 import io.aigateway.edge.auth.Caller;
 import io.aigateway.support.redis.LuaScript;
 import io.aigateway.support.redis.RedisOutageGate;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -12,6 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -34,8 +38,15 @@ public class QuotaGate {
     private final LocalLimiter local;
     private final RedisOutageGate gate;
     private final String ttlMs;
+    private final Map<QuotaDecision.Kind, Counter> decisions = new EnumMap<>(QuotaDecision.Kind.class);
 
-    public QuotaGate(ReactiveRedisDataSource redis, QuotaConfig config, ModelPrices prices) {
+    public QuotaGate(ReactiveRedisDataSource redis, QuotaConfig config, ModelPrices prices, MeterRegistry registry) {
+        for (QuotaDecision.Kind k : QuotaDecision.Kind.values()) {
+            decisions.put(k, Counter.builder("aigw_quota_decisions_total")
+                    .description("Quota decisions at the edge: reserved, unlimited (no limit applies), local (Redis "
+                            + "down or not loaded: the per-instance limit admitted it), refused (429)")
+                    .tag("decision", k.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
         this.redis = redis;
         this.config = config;
         this.prices = prices;
@@ -49,6 +60,10 @@ public class QuotaGate {
 
     /** Never fails: a Redis problem becomes the local limit's decision. */
     public Uni<QuotaDecision> reserve(Caller caller, ChatCompletionRequest chat) {
+        return decide(caller, chat).invoke(d -> decisions.get(d.kind()).increment());
+    }
+
+    private Uni<QuotaDecision> decide(Caller caller, ChatCompletionRequest chat) {
         if (!config.enabled()) {
             return Uni.createFrom().item(QuotaDecision.OFF);
         }

@@ -115,6 +115,9 @@ class QuotaTest {
         assertEquals(3, routed.size());
         assertEquals(3, routed.stream().map(r -> r.getHeader("X-Aigw-Quota-Reservation")).distinct().count());
         assertEquals("3", counter(QuotaKeys.userSubject(user), QuotaKeys.Window.DAY).get("rreq"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("aigw_quota_decisions_total{decision=\"refused\"}"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(user)));
     }
 
     private List<LoggedRequest> routedFor() {
