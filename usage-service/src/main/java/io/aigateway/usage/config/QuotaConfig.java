@@ -30,8 +30,11 @@ public interface QuotaConfig {
     @WithDefault("false")
     boolean cacheHitTokens();
 
-    /** Lifetime of the Redis lock that keeps replicas from loading at the same time (longer than a load). */
-    @WithDefault("60s")
+    /**
+     * Lifetime of the Redis lock that keeps replicas from loading at the same time: longer than a load (tens of ms
+     * to a few seconds), short enough that a lock a failed load could not release delays the next load little.
+     */
+    @WithDefault("30s")
     Duration lockTtl();
 
     /** Bound on one Redis call of the loader and the API (Redis down: fail fast, retry next tick). */

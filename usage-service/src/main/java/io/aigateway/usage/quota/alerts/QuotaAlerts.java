@@ -93,11 +93,11 @@ public class QuotaAlerts {
         Instant now = Instant.now();
         return Multi.createFrom().iterable(users)
                 .onItem().transformToUni(u -> userLimits(u).map(l -> new Subject(u, null, l)))
-                .merge(16).collect().asList()
+                .merge(8).collect().asList()
                 .onItem().transformToUni(userSubjects -> Multi.createFrom().iterable(keys)
                         .onItem().transformToUni(k -> redis.hash(QuotaKeys.keyLimits(redis.prefix(), k))
                                 .map(l -> new Subject(null, k, l)))
-                        .merge(16).collect().asList()
+                        .merge(8).collect().asList()
                         .onItem().transformToUni(keySubjects -> checkAll(
                                 userSubjects.stream().filter(Subject::hasBudget).toList(),
                                 keySubjects.stream().filter(Subject::hasBudget).toList(), now)));
@@ -123,7 +123,7 @@ public class QuotaAlerts {
             return Multi.createFrom().iterable(all)
                     .onItem().transformToUni(s -> checkSubject(s,
                             s.userId() != null ? us.get(s.userId()) : ks.get(s.keyId()), now))
-                    .merge(16).collect().last().replaceWithVoid();
+                    .merge(8).collect().last().replaceWithVoid();
         }));
     }
 

@@ -19,8 +19,11 @@ import java.util.function.Function;
 @ApplicationScoped
 public class LimitsPublisher {
 
-    /** Redis writes in flight at once while publishing many subjects. */
-    static final int CONCURRENCY = 32;
+    /**
+     * Redis writes in flight at once while publishing many subjects: at most the Redis pool's size, so a load of
+     * many subjects queues in this stream, not in the pool's wait queue (which refuses work when full).
+     */
+    static final int CONCURRENCY = 8;
 
     private final QuotaRepository repository;
     private final QuotaRedis redis;

@@ -73,6 +73,14 @@ public class QuotaLoader {
     }
 
     /**
+     * Asks for a load on the next ready-check tick (within {@code ready-check-interval}): an API change reached
+     * PostgreSQL but its Redis write failed, so Redis must not wait for the next reconcile to catch up.
+     */
+    public void markStale() {
+        loadedOnce = false;
+    }
+
+    /**
      * Loads limits and counters; {@code onlyRaise} false sets the counters to the sums (after a flush). Skipped
      * (not loaded) while another load of this replica or of another one runs.
      */

@@ -1,6 +1,7 @@
 package io.aigateway.usage.quota.service;
 
 import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.error.ApiException;
 import io.aigateway.contracts.quota.QuotaKeys;
 import io.aigateway.contracts.quota.QuotaKeys.Window;
 import io.aigateway.contracts.quota.QuotaLimits;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -42,14 +44,16 @@ public class QuotaService {
     private final LimitsPublisher publisher;
     private final CounterView counters;
     private final QuotaRedis redis;
+    private final QuotaLoader loader;
     private final String defaultTier;
 
     public QuotaService(QuotaRepository repository, LimitsPublisher publisher, CounterView counters, QuotaRedis redis,
-                        QuotaConfig config) {
+                        QuotaLoader loader, QuotaConfig config) {
         this.repository = repository;
         this.publisher = publisher;
         this.counters = counters;
         this.redis = redis;
+        this.loader = loader;
         this.defaultTier = config.defaultTier();
     }
 
@@ -66,7 +70,7 @@ public class QuotaService {
             throw ApiError.badRequest("A tier name is 1 to 32 characters of a-z, 0-9, '_' and '-'.", "tier").exception();
         }
         return repository.upsertTier(name, limits)
-                .call(t -> publisher.tierChanged(name))
+                .call(t -> toRedis(publisher.tierChanged(name)))
                 .map(QuotaService::view);
     }
 
@@ -104,7 +108,7 @@ public class QuotaService {
                 });
         return check.onItem().transformToUni(v -> repository.upsertUser(userId, tier, overrides))
                 .onItem().transformToUni(row -> publisher.tierTable()
-                        .call(tiers -> publisher.publishUser(row, tiers))
+                        .call(tiers -> toRedis(publisher.publishUser(row, tiers)))
                         .onItem().transformToUni(tiers -> userView(userId, row, tiers)));
     }
 
@@ -120,12 +124,12 @@ public class QuotaService {
 
     public Uni<KeyView> putKey(String keyId, QuotaLimits limits) {
         return repository.upsertKey(keyId, limits)
-                .call(publisher::publishKey)
+                .call(row -> toRedis(publisher.publishKey(row)))
                 .onItem().transformToUni(row -> keyView(keyId, row.limits()));
     }
 
     public Uni<Void> deleteKey(String keyId) {
-        return repository.deleteKey(keyId).onItem().transformToUni(v -> publisher.removeKey(keyId));
+        return repository.deleteKey(keyId).onItem().transformToUni(v -> toRedis(publisher.removeKey(keyId)));
     }
 
     public Uni<KeyView> resetKey(String keyId, List<Window> windows) {
@@ -135,7 +139,23 @@ public class QuotaService {
     private Uni<Void> reset(String subject, List<Window> windows) {
         Instant now = Instant.now();
         return repository.upsertResets(subject, windows.stream().map(w -> w.wire).toList(), now)
-                .onItem().transformToUni(v -> redis.resetUsed(subject, windows, now));
+                .onItem().transformToUni(v -> redis.resetUsed(subject, windows, now).onFailure().transform(e -> unavailable(
+                        "The reset is recorded but the live counters could not be changed; try again shortly.")));
+    }
+
+    /**
+     * A change is in PostgreSQL; if its Redis write fails, the loader rewrites everything on its next tick and the
+     * caller gets a 503 saying so (a retry of the same PUT is harmless).
+     */
+    private Uni<Void> toRedis(Uni<Void> write) {
+        return write.onFailure().invoke(e -> loader.markStale())
+                .onFailure().transform(e -> unavailable(
+                        "The change is stored; Redis could not be updated now and will be within seconds."));
+    }
+
+    private static ApiException unavailable(String message) {
+        return new ApiError(503, "api_error", "service_unavailable", null, message, Map.of("retry-after", "5"))
+                .exception();
     }
 
     private Uni<UserView> userView(String userId, QuotaRepository.UserQuota row) {
