@@ -2,6 +2,7 @@ package io.aigateway.usage.records.listener;
 
 import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.usage.UsageEvent;
+import io.aigateway.usage.quota.alerts.QuotaAlerts;
 import io.aigateway.usage.records.service.UsageEventParser;
 import io.aigateway.usage.records.service.UsageEventSanitizer;
 import io.aigateway.usage.records.service.UsageIngestService;
@@ -29,7 +30,8 @@ import java.util.List;
  * rest of its batch is stored and the channel keeps going. The batch is acked (its offsets become committable)
  * only once every record is stored or dead-lettered. Text PostgreSQL cannot store (NUL, unpaired surrogates) and
  * over-long values are made storable first ({@link UsageEventSanitizer}), so client-chosen characters never send
- * a record to the DLQ.
+ * a record to the DLQ. Once a batch is stored, quota budget alerts for its users and keys are checked in the
+ * background ({@link QuotaAlerts}).
  */
 @ApplicationScoped
 public class UsageEventListener {
@@ -42,14 +44,16 @@ public class UsageEventListener {
     private final UsageEventParser parser;
     private final UsageIngestService ingest;
     private final UsageEventSanitizer sanitizer;
+    private final QuotaAlerts alerts;
     private final Counter consumed;
     private final Counter sanitized;
     private final Counter deadLettered;
     private final DistributionSummary batchSize;
 
     public UsageEventListener(UsageEventParser parser, UsageIngestService ingest, UsageEventSanitizer sanitizer,
-                              MeterRegistry registry) {
+                              QuotaAlerts alerts, MeterRegistry registry) {
         this.parser = parser;
+        this.alerts = alerts;
         this.ingest = ingest;
         this.sanitizer = sanitizer;
         this.sanitized = Counter.builder("aigw.usage.events.sanitized")
@@ -92,6 +96,8 @@ public class UsageEventListener {
         }
         return ingest.storeAll(events)
                 .onItem().transformToUni(rejections -> {
+                    // detached: budget alerts never fail or delay the batch's ack
+                    alerts.afterBatch(events);
                     for (UsageIngestService.Rejection r : rejections) {
                         deadLetters.add(new DeadLetter(eventRecords.get(r.index()), r.reason()));
                     }

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates {@code ai.usage.v1} (6 partitions) and {@code ai.usage.v1.dlq} if missing, before the consumer
+ * Creates {@code ai.usage.v1} (6 partitions), {@code ai.usage.v1.dlq} and {@code ai.alerts.v1} (quota alerts,
+ * produced here) if missing, before the consumer
  * subscribes (so a consumer started before the producer does not get a broker-default topic). Non-fatal.
  */
 @ApplicationScoped
@@ -46,7 +47,8 @@ public class UsageTopicsInitializer {
             Admin admin = admins.admin();
             List<NewTopic> topics = List.of(
                     new NewTopic(Topics.USAGE, Optional.of(config.usagePartitions()), Optional.empty()),
-                    new NewTopic(Topics.USAGE_DLQ, Optional.empty(), Optional.empty()));
+                    new NewTopic(Topics.USAGE_DLQ, Optional.empty(), Optional.empty()),
+                    new NewTopic(Topics.ALERTS, Optional.empty(), Optional.empty()));
             admin.createTopics(topics, new CreateTopicsOptions().timeoutMs(timeoutMs)).values().forEach((name, future) -> {
                 try {
                     future.get(timeoutMs, TimeUnit.MILLISECONDS);

@@ -1,0 +1,145 @@
+package io.aigateway.usage.quota;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aigateway.contracts.internal.Json;
+import io.aigateway.contracts.quota.QuotaKeys;
+import io.aigateway.contracts.quota.QuotaKeys.Window;
+import io.aigateway.contracts.usage.Topics;
+import io.aigateway.contracts.usage.UsageEvent;
+import io.aigateway.usage.testsupport.QuotaProfile;
+import io.aigateway.usage.testsupport.UsageTopic;
+import io.aigateway.usage.testsupport.WebhookRecorder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Budget alerts: a user with 5 requests a day crossing 4 (80 %) and 5 (100 %) through the real ingest path gives
+ * exactly two alerts on ai.alerts.v1 and two webhook calls; a sixth request gives none.
+ */
+@QuarkusTest
+@TestProfile(QuotaProfile.class)
+class QuotaAlertsTest {
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final ObjectMapper JSON = Json.newMapper();
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void eightyAndOneHundredPercentAlertOncePerWindow() throws Exception {
+        String user = "u-alert-" + RUN;
+        String subject = QuotaKeys.userSubject(user);
+        given().header("X-Aigw-Internal-Token", "test-internal-token").contentType(ContentType.JSON)
+                .body("{\"tier\":\"unlimited\",\"limits\":{\"requestsPerDay\":5}}")
+                .put("/internal/v1/quotas/users/" + user).then().statusCode(200);
+
+        try (KafkaConsumer<String, String> consumer = alertsConsumer()) {
+            List<JsonNode> alerts = new ArrayList<>();
+            UsageTopic.sendBatch(user, List.of(event(user), event(user), event(user)));
+            awaitStored(user, 3);
+            UsageTopic.sendBatch(user, List.of(event(user)));
+            awaitAlerts(consumer, subject, alerts, 1);
+            assertEquals(80, alerts.get(0).get("threshold").asInt());
+
+            UsageTopic.sendBatch(user, List.of(event(user)));
+            awaitAlerts(consumer, subject, alerts, 2);
+            JsonNode full = alerts.get(1);
+            Instant now = Instant.now();
+            assertEquals(100, full.get("threshold").asInt());
+            assertEquals(user, full.get("userId").asText());
+            assertEquals("unlimited", full.get("tier").asText());
+            assertEquals("day", full.get("window").asText());
+            assertEquals(Window.DAY.id(now), full.get("windowId").asText());
+            assertEquals("requests", full.get("metric").asText());
+            assertEquals(5, full.get("limit").asLong());
+            assertEquals(5, full.get("used").asLong());
+            assertEquals(Window.DAY.end(now).toString(), full.get("resetsAt").asText());
+
+            // past 100 %: nothing more for this window
+            UsageTopic.sendBatch(user, List.of(event(user)));
+            awaitStored(user, 6);
+            await("no third alert").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInSameThread()
+                    .until(() -> {
+                        poll(consumer, subject, alerts);
+                        return alerts.size() == 2;
+                    });
+        }
+        long rows = pool.preparedQuery("SELECT count(*) FROM usage.quota_alerts WHERE subject = $1")
+                .execute(Tuple.of(subject)).await().indefinitely().iterator().next().getLong(0);
+        assertEquals(2, rows);
+        await("two webhook calls").atMost(Duration.ofSeconds(10))
+                .until(() -> WebhookRecorder.BODIES.stream().filter(b -> b.contains("\"" + user + "\"")).count() == 2);
+        JsonNode hook = JSON.readTree(WebhookRecorder.BODIES.stream().filter(b -> b.contains("\"" + user + "\""))
+                .filter(b -> b.contains("\"threshold\":100")).findFirst().orElseThrow());
+        assertEquals("requests", hook.get("metric").asText());
+    }
+
+    private void awaitStored(String user, int n) {
+        await(n + " records of " + user).atMost(Duration.ofSeconds(30)).until(() -> pool
+                .preparedQuery("SELECT count(*) FROM usage.usage_records WHERE user_id = $1").execute(Tuple.of(user))
+                .await().indefinitely().iterator().next().getLong(0) == n);
+    }
+
+    private static String event(String user) throws Exception {
+        return JSON.writeValueAsString(new UsageEvent(UUID.randomUUID(), "req-" + UUID.randomUUID(), Instant.now(),
+                user, null, "default", "fake-chat", "fake", "fake-chat", "cost", 3, 4, 7, false,
+                new BigDecimal("0.0001"), null, 10, null, false, false, UsageEvent.Outcome.SUCCESS, null, List.of()));
+    }
+
+    private static KafkaConsumer<String, String> alertsConsumer() {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, UsageTopic.bootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        List<TopicPartition> partitions = await(Topics.ALERTS + " exists").atMost(Duration.ofSeconds(30))
+                .pollInSameThread()
+                .until(() -> consumer.partitionsFor(Topics.ALERTS).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList(), p -> !p.isEmpty());
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static void awaitAlerts(KafkaConsumer<String, String> consumer, String subject, List<JsonNode> into,
+                                    int n) {
+        await(n + " alerts for " + subject).atMost(Duration.ofSeconds(30)).pollInSameThread()
+                .pollDelay(Duration.ZERO).until(() -> {
+                    poll(consumer, subject, into);
+                    return into.size() >= n;
+                });
+    }
+
+    private static void poll(KafkaConsumer<String, String> consumer, String subject, List<JsonNode> into)
+            throws Exception {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+            if (subject.equals(r.key())) {
+                into.add(JSON.readTree(r.value()));
+            }
+        }
+    }
+}
