@@ -171,6 +171,9 @@ public final class E2eStack {
         // send many requests as one user), QuotaIT gives its users their limits through the admin API.
         common.put("AIGW_QUOTA_PREFIX", quotaPrefix());
         common.put("AIGW_QUOTA_DEFAULT_TIER", "unlimited");
+        // the stack's JVMs run cold and with the coverage agent on two cores: a reservation may take longer than the
+        // production 500 ms, and these tests are about the decision, not about falling back (one test cuts Redis)
+        common.put("AIGW_QUOTA_REDIS_TIMEOUT", "3s");
 
         startService("adapter-service", adapterPort, common, providerKinds());
         startService("usage-service", usagePort, common, List.of());

@@ -23,8 +23,11 @@ public interface QuotaConfig {
     @WithDefault("10m")
     Duration reservationTtl();
 
-    /** Time the reservation script may take; beyond it the local limit decides. */
-    @WithDefault("250ms")
+    /**
+     * Time the reservation script may take; beyond it the local limit decides (and the reservation, which may have
+     * been made, is still settled by routing-service under its id).
+     */
+    @WithDefault("500ms")
     Duration redisTimeout();
 
     /** After Redis failed (and a PING confirmed it is down): how long the local limit decides without asking Redis. */

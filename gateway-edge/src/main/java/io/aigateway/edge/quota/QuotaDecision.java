@@ -20,6 +20,12 @@ public record QuotaDecision(Kind kind, String reservation, Refusal refusal, long
 
     static final QuotaDecision OFF = new QuotaDecision(Kind.UNLIMITED, null, null, -1, -1, -1, -1, -1, -1);
 
+    /** This decision, carrying {@code id} to be settled (a reservation that may exist although Redis timed out). */
+    QuotaDecision withReservation(String id) {
+        return refused() ? this : new QuotaDecision(kind, id, refusal, requestsLimit, requestsRemaining, requestsResetMs,
+                tokensLimit, tokensRemaining, tokensResetMs);
+    }
+
     public boolean refused() {
         return kind == Kind.REFUSED;
     }

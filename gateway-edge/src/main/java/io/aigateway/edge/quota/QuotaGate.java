@@ -82,8 +82,18 @@ public class QuotaGate {
                 .onFailure().recoverWithItem(t -> {
                     gate.failure(t);
                     LOG.debugf("quota reservation failed, local limit applies: %s", t.toString());
-                    return local.decide(caller.userId());
+                    // a call that timed out may still have reserved: routing settles (or finds nothing under) the id
+                    return local.decide(caller.userId()).withReservation(id);
                 });
+    }
+
+    /** Loads both scripts into Redis at start (best effort): the first requests then find them there. */
+    void loadScripts(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ev) {
+        if (!config.enabled()) {
+            return;
+        }
+        RESERVE.load(redis).chain(() -> SETTLE.load(redis)).subscribe().with(ok -> {
+        }, t -> LOG.debugf("quota scripts not loaded at start (loaded on first use): %s", t.toString()));
     }
 
     /** Releases a reservation whose request never reached routing-service (nothing is charged). */

@@ -32,6 +32,14 @@ public final class LuaScript {
                 .onFailure(LuaScript::noScript).recoverWithUni(() -> redis.execute("EVAL", args(source, argv)));
     }
 
+    /**
+     * {@code SCRIPT LOAD}s the script, so that the first burst of calls does not meet {@code NOSCRIPT} all at once
+     * (each then sending the whole script with {@code EVAL}). Failures are the caller's to ignore.
+     */
+    public Uni<Void> load(ReactiveRedisDataSource redis) {
+        return redis.execute("SCRIPT", "LOAD", source).replaceWithVoid();
+    }
+
     public String sha() {
         return sha;
     }

@@ -1,6 +1,7 @@
 package io.aigateway.contracts.quota;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.math.BigDecimal;
@@ -29,6 +30,7 @@ public record QuotaLimits(Long requestsPerMinute, Long tokensPerMinute, Long req
                 pick(overrides.spendUsdPerMonth, spendUsdPerMonth));
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return this.equals(NONE);
     }
