@@ -10,7 +10,6 @@ import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.usage.config.QuotaConfig;
 import io.aigateway.usage.quota.redis.QuotaRedis;
-import io.aigateway.usage.quota.repository.CounterSums;
 import io.aigateway.usage.quota.repository.QuotaRepository;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -32,8 +31,10 @@ import java.util.UUID;
 /**
  * Threshold alerts on day and month budgets, checked after each stored usage batch for the users and keys in it:
  * at 80 % and 100 % of a limit, once per subject, window, metric and threshold (the quota_alerts insert decides, so
- * among replicas only the one that inserted sends). Used = the larger of the Redis counter (what the edge enforces,
- * settled before the event was even produced) and PostgreSQL's sum (Redis may have been flushed). An alert goes to
+ * among replicas only the one that inserted sends). Used = the Redis counter: what the edge enforces, settled before
+ * the event was even produced, and rebuilt from PostgreSQL within a second of a flush (a PostgreSQL sum per batch
+ * cost more than the batch's insert under load). What this instance has claimed is remembered, so a subject past a
+ * threshold costs no insert per batch. An alert goes to
  * {@code ai.alerts.v1} (key = subject), to the log (one WARN line) and to the optional webhook. Runs detached from
  * the batch: it never fails or delays its ack; its own failures are logged.
  */
@@ -49,23 +50,22 @@ public class QuotaAlerts {
     private static final Logger LOG = Logger.getLogger(QuotaAlerts.class);
 
     private final QuotaRedis redis;
-    private final CounterSums sums;
+    /** (subject, window id, metric, threshold) claimed here; cleared when it grows past {@link #MAX_REMEMBERED}. */
+    private final Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    static final int MAX_REMEMBERED = 100_000;
     private final QuotaRepository repository;
     private final MutinyEmitter<String> emitter;
     private final AlertWebhook webhook;
     private final ObjectMapper mapper;
-    private final boolean cacheHitTokens;
 
-    public QuotaAlerts(QuotaRedis redis, CounterSums sums, QuotaRepository repository,
+    public QuotaAlerts(QuotaRedis redis, QuotaRepository repository,
                        @Channel(CHANNEL) MutinyEmitter<String> emitter, AlertWebhook webhook, ObjectMapper mapper,
                        QuotaConfig config) {
         this.redis = redis;
-        this.sums = sums;
         this.repository = repository;
         this.emitter = emitter;
         this.webhook = webhook;
         this.mapper = mapper;
-        this.cacheHitTokens = config.cacheHitTokens();
     }
 
     /** Starts the check for the batch's subjects and returns at once. */
@@ -113,42 +113,29 @@ public class QuotaAlerts {
         if (users.isEmpty() && keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Map<String, CounterSums.Windows>> userSums = users.isEmpty() ? Uni.createFrom().item(Map.of())
-                : sums.users(now, cacheHitTokens, users.stream().map(Subject::userId).toList());
-        Uni<Map<String, CounterSums.Windows>> keySums = keys.isEmpty() ? Uni.createFrom().item(Map.of())
-                : sums.keys(now, cacheHitTokens, keys.stream().map(Subject::keyId).toList());
-        return userSums.onItem().transformToUni(us -> keySums.onItem().transformToUni(ks -> {
-            List<Subject> all = new ArrayList<>(users);
-            all.addAll(keys);
-            return Multi.createFrom().iterable(all)
-                    .onItem().transformToUni(s -> checkSubject(s,
-                            s.userId() != null ? us.get(s.userId()) : ks.get(s.keyId()), now))
-                    .merge(8).collect().last().replaceWithVoid();
-        }));
+        List<Subject> all = new ArrayList<>(users);
+        all.addAll(keys);
+        return Multi.createFrom().iterable(all)
+                .onItem().transformToUni(s -> checkSubject(s, now))
+                .merge(8).collect().last().replaceWithVoid();
     }
 
-    private Uni<Void> checkSubject(Subject s, CounterSums.Windows pg, Instant now) {
+    private Uni<Void> checkSubject(Subject s, Instant now) {
         String subject = s.subject();
         return Multi.createFrom().items(BUDGET_WINDOWS)
                 .onItem().transformToUniAndConcatenate(w -> redis.hash(QuotaKeys.counter(redis.prefix(), subject, w, now))
-                        .onItem().transformToUni(counter -> checkWindow(s, w, counter,
-                                pg == null ? CounterSums.Used.ZERO : pg.get(w), now)))
+                        .onItem().transformToUni(counter -> checkWindow(s, w, counter, now)))
                 .collect().last().replaceWithVoid();
     }
 
-    private Uni<Void> checkWindow(Subject s, Window w, Map<String, String> counter, CounterSums.Used pg, Instant now) {
+    private Uni<Void> checkWindow(Subject s, Window w, Map<String, String> counter, Instant now) {
         List<Uni<Void>> sends = new ArrayList<>();
         for (Metric m : Metric.values()) {
             long limit = parse(s.limits().get(QuotaKeys.field(w, m)));
             if (limit <= 0) {
                 continue;
             }
-            long fromPg = switch (m) {
-                case REQUESTS -> pg.requests();
-                case TOKENS -> pg.tokens();
-                case SPEND -> pg.nanoUsd();
-            };
-            long used = Math.max(parse(counter.get(m.code)), fromPg);
+            long used = parse(counter.get(m.code));
             for (int threshold : THRESHOLDS) {
                 // used / limit >= threshold %, in integers (limit * threshold cannot overflow for sane limits)
                 if (BigDecimal.valueOf(used).multiply(BigDecimal.valueOf(100))
@@ -162,8 +149,16 @@ public class QuotaAlerts {
 
     private Uni<Void> claimAndSend(Subject s, Window w, Metric m, int threshold, long limit, long used, Instant now) {
         String windowId = w.id(now);
-        return repository.claimAlert(s.subject(), windowId, m.wire, threshold).onItem().transformToUni(claimed -> {
-            if (!claimed) {
+        String seen = s.subject() + '|' + windowId + '|' + m.wire + '|' + threshold;
+        if (claimed.contains(seen)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (claimed.size() > MAX_REMEMBERED) {
+            claimed.clear();
+        }
+        return repository.claimAlert(s.subject(), windowId, m.wire, threshold).onItem().transformToUni(won -> {
+            claimed.add(seen);
+            if (!won) {
                 return Uni.createFrom().voidItem();
             }
             QuotaAlert alert = new QuotaAlert(UUID.randomUUID(), now, s.userId(), s.keyId(),

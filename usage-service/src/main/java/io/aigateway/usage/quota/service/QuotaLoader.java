@@ -43,6 +43,8 @@ public class QuotaLoader {
     private final AtomicBoolean loading = new AtomicBoolean();
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean loadedOnce;
+    /** The token of our own lock that could not be released (Redis went away mid-load): released before the next. */
+    private volatile String unreleased;
 
     public QuotaLoader(QuotaRepository repository, CounterSums sums, QuotaRedis redis, LimitsPublisher publisher,
                        QuotaConfig config) {
@@ -89,16 +91,29 @@ public class QuotaLoader {
             return Uni.createFrom().item(Result.SKIPPED);
         }
         long started = System.nanoTime();
-        return redis.tryLock()
+        return releaseUnreleased().chain(redis::tryLock)
                 .onItem().transformToUni(token -> {
                     if (token == null) {
                         return Uni.createFrom().item(Result.SKIPPED);
                     }
                     return loadLocked(onlyRaise, started)
                             .call(r -> redis.unlock(token))
-                            .onFailure().call(e -> redis.unlock(token).onFailure().recoverWithNull());
+                            .onFailure().call(e -> redis.unlock(token)
+                                    .onFailure().invoke(x -> unreleased = token).onFailure().recoverWithNull());
                 })
                 .eventually(() -> loading.set(false));
+    }
+
+    /**
+     * Without this, a load cut off by a Redis outage would leave our own lock behind and every load of every replica
+     * would wait out its TTL after Redis came back.
+     */
+    private Uni<Void> releaseUnreleased() {
+        String token = unreleased;
+        if (token == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return redis.unlock(token).invoke(() -> unreleased = null).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Result> loadLocked(boolean onlyRaise, long started) {
