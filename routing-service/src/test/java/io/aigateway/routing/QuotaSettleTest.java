@@ -65,6 +65,10 @@ class QuotaSettleTest {
         return redis.hash(String.class).hgetall(QuotaKeys.counter(P, QuotaKeys.userSubject(user), QuotaKeys.Window.DAY, Instant.now()));
     }
 
+    private Map<String, String> reserved() {
+        return redis.hash(String.class).hgetall(QuotaKeys.reserved(P, QuotaKeys.userSubject(user)));
+    }
+
     private io.restassured.specification.RequestSpecification call(String rid, String reservation) {
         return ChatRouteTest.call(rid).header("X-Aigw-Caller-User", user).header("X-Aigw-Quota-Reservation", reservation);
     }
@@ -73,14 +77,15 @@ class QuotaSettleTest {
     void jsonAnswerChargesTheEventsTokensAndCost() {
         ChatRouteTest.stub("fake", ChatRouteTest.ok(ChatRouteTest.completion("fake-chat", 11, 7), "0.002"));
         String id = reserve();
-        assertEquals("1", day().get("rreq"));
+        assertEquals("1", reserved().get("rreq"));
         call(ChatRouteTest.rid(), id).body(ChatRouteTest.body("fake/fake-chat", false)).post(ChatRouteTest.CHAT)
                 .then().statusCode(200);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Map<String, String> r = reserved();
+            assertEquals("0", r.get("rreq"), r.toString());
+            assertEquals("0", r.get("rtok"));
+            assertEquals("0", r.get("rusd"));
             Map<String, String> d = day();
-            assertEquals("0", d.get("rreq"), d.toString());
-            assertEquals("0", d.get("rtok"));
-            assertEquals("0", d.get("rusd"));
             assertEquals("1", d.get("req"));
             assertEquals("18", d.get("tok"));
             assertEquals("2000000", d.get("usd"), "0.002 USD in nano-USD");
@@ -95,8 +100,8 @@ class QuotaSettleTest {
         call(ChatRouteTest.rid(), id).header("Accept", "text/event-stream").body(ChatRouteTest.body("fake/fake-chat", true))
                 .post(ChatRouteTest.CHAT).then().statusCode(200);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertEquals("0", reserved().get("rreq"));
             Map<String, String> d = day();
-            assertEquals("0", d.get("rreq"), d.toString());
             assertEquals("1", d.get("req"));
             assertEquals("17", d.get("tok"));
             assertEquals("29500", d.get("usd"));
@@ -111,8 +116,8 @@ class QuotaSettleTest {
                 .post(ChatRouteTest.CHAT).statusCode();
         assertEquals(502, status);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertEquals("0", reserved().get("rreq"));
             Map<String, String> d = day();
-            assertEquals("0", d.get("rreq"), d.toString());
             assertEquals(null, d.get("req"), "nothing charged: " + d);
         });
     }

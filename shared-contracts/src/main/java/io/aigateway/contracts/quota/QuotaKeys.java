@@ -19,9 +19,10 @@ import java.time.ZoneOffset;
  * <li>{@code P l:d} — hash: the default tier's limits (users without a quota row); {@code P l:u:{userId}} — hash:
  * a user's effective limits (tier overlaid with the user's overrides); {@code P l:k:{keyId}} — hash: a key's own
  * limits. Fields {@code <window>:<metric>} ({@link #field}) and {@code tier}; a missing field is unlimited.</li>
- * <li>{@code P c:<subject>:<window id>} — hash of one window's counters: used {@code req tok usd} and reserved
- * {@code rreq rtok rusd}. Money is in nano-USD (integers). Window ids: {@code m<epoch minute>},
- * {@code d<epoch day>}, {@code M<yyyyMM>} (UTC).</li>
+ * <li>{@code P c:<subject>:<window id>} — hash of one window's used amounts {@code req tok usd}; money in nano-USD
+ * (integers). Window ids: {@code m<epoch minute>}, {@code d<epoch day>}, {@code M<yyyyMM>} (UTC).</li>
+ * <li>{@code P c:<subject>:r} — hash of what the subject's open reservations hold, {@code rreq rtok rusd}; it
+ * counts against every window.</li>
  * <li>{@code P p:<subject>} — sorted set of open reservations (score: expiry, epoch ms);
  * {@code P r:<reservation id>} — hash of one reservation (subjects and their members of the sorted sets).</li>
  * </ul>
@@ -137,6 +138,11 @@ public final class QuotaKeys {
 
     public static String counter(String prefix, String subject, Window w, Instant at) {
         return prefix + "c:" + subject + ":" + w.id(at);
+    }
+
+    /** The subject's reserved amounts ({@code rreq rtok rusd}), counted against each of its windows. */
+    public static String reserved(String prefix, String subject) {
+        return prefix + "c:" + subject + ":r";
     }
 
     public static String pending(String prefix, String subject) {

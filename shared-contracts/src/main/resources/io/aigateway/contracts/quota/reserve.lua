@@ -18,7 +18,9 @@
 --
 -- Admission: requests need used + reserved + 1 <= limit; tokens and spend need used + reserved < limit (head-room):
 -- the estimate is reserved atomically, so concurrent requests see each other, and the last one admitted can take
--- a window past its limit by at most its own reservation.
+-- a window past its limit by at most its own reservation. Used amounts are per window (c:<subject>:<window id>);
+-- what is reserved is per subject (c:<subject>:r) and counts against every window: a reservation lives minutes at
+-- most, and one hash instead of three keeps this script and settle.lua to a third of the writes.
 local P = ARGV[1]
 if redis.call('EXISTS', P .. 'ready') == 0 then
   return {2}
@@ -103,15 +105,12 @@ local function sweep(subject)
   for _, member in ipairs(expired) do
     local f = {}
     for part in string.gmatch(member, '[^|]+') do f[#f + 1] = part end
-    -- id | req | tok | usd | minute id | day id | month id
-    local ids = {m = f[5], d = f[6], M = f[7]}
-    for w, wid in pairs(ids) do
-      local ck = P .. 'c:' .. subject .. ':' .. w .. wid
-      if redis.call('EXISTS', ck) == 1 then
-        redis.call('HINCRBY', ck, 'rreq', -tonumber(f[2]))
-        redis.call('HINCRBY', ck, 'rtok', -tonumber(f[3]))
-        redis.call('HINCRBY', ck, 'rusd', -tonumber(f[4]))
-      end
+    -- id | req | tok | usd | minute id | day id | month id | month end (ms)
+    local rk = P .. 'c:' .. subject .. ':r'
+    if redis.call('EXISTS', rk) == 1 then
+      redis.call('HINCRBY', rk, 'rreq', -tonumber(f[2]))
+      redis.call('HINCRBY', rk, 'rtok', -tonumber(f[3]))
+      redis.call('HINCRBY', rk, 'rusd', -tonumber(f[4]))
     end
     redis.call('ZREM', pk, member)
   end
@@ -128,12 +127,14 @@ end
 
 for _, s in ipairs(subjects) do
   sweep(s.name)
+  local r = redis.call('HMGET', P .. 'c:' .. s.name .. ':r', 'rreq', 'rtok', 'rusd')
+  local rreq, rtok, rusd = tonumber(r[1]) or 0, tonumber(r[2]) or 0, tonumber(r[3]) or 0
   for _, win in ipairs(windows) do
-    local v = redis.call('HMGET', ckey(s.name, win), 'req', 'tok', 'usd', 'rreq', 'rtok', 'rusd')
+    local v = redis.call('HMGET', ckey(s.name, win), 'req', 'tok', 'usd')
     local held = {
-      req = (tonumber(v[1]) or 0) + (tonumber(v[4]) or 0),
-      tok = (tonumber(v[2]) or 0) + (tonumber(v[5]) or 0),
-      usd = (tonumber(v[3]) or 0) + (tonumber(v[6]) or 0),
+      req = (tonumber(v[1]) or 0) + rreq,
+      tok = (tonumber(v[2]) or 0) + rtok,
+      usd = (tonumber(v[3]) or 0) + rusd,
     }
     for _, metric in ipairs(METRICS) do
       local limit = tonumber(s.limits[win.w .. ':' .. metric])
@@ -166,14 +167,13 @@ if refused then
 end
 
 for idx, s in ipairs(subjects) do
-  local member = id .. '|1|' .. estTok .. '|' .. estUsd .. '|' .. windows[1].id .. '|' .. windows[2].id .. '|' .. windows[3].id
-  for _, win in ipairs(windows) do
-    local ck = ckey(s.name, win)
-    redis.call('HINCRBY', ck, 'rreq', 1)
-    redis.call('HINCRBY', ck, 'rtok', estTok)
-    redis.call('HINCRBY', ck, 'rusd', estUsd)
-    redis.call('PEXPIREAT', ck, win.reset + 3600000)
-  end
+  local member = id .. '|1|' .. estTok .. '|' .. estUsd .. '|' .. windows[1].id .. '|' .. windows[2].id .. '|'
+      .. windows[3].id .. '|' .. windows[3].reset
+  local rk = P .. 'c:' .. s.name .. ':r'
+  redis.call('HINCRBY', rk, 'rreq', 1)
+  redis.call('HINCRBY', rk, 'rtok', estTok)
+  redis.call('HINCRBY', rk, 'rusd', estUsd)
+  redis.call('PEXPIRE', rk, ttl + 3600000)
   local pk = P .. 'p:' .. s.name
   redis.call('ZADD', pk, now + ttl, member)
   redis.call('PEXPIRE', pk, ttl + 3600000)

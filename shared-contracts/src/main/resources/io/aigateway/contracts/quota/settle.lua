@@ -1,6 +1,8 @@
--- Settles one reservation made by reserve.lua: the reserved estimate is released and the actual usage is added to
--- the same windows (a request counts in the windows it started in). Idempotent: the reservation is deleted, so a
--- second settle of the same id does nothing. A reservation already released by expiry only adds the actual usage.
+-- Settles one reservation made by reserve.lua: the reserved estimate is released (c:<subject>:r) and the actual
+-- usage is added to the windows the request started in, which then expire an hour after they end. Idempotent: the
+-- reservation is deleted, so a second settle of the same id does nothing. A reservation already released by expiry
+-- only adds the actual usage. After a Redis flush, a settle may create a window's counter before usage-service has
+-- rebuilt it; the rebuild sets the used amounts from PostgreSQL over it.
 --
 -- ARGV[1] prefix, ARGV[2] reservation id, ARGV[3] requests to charge (0 or 1), ARGV[4] tokens, ARGV[5] nano-USD
 -- Returns 1 when a reservation was settled, 0 when there was none (never made, settled, or lost with Redis).
@@ -20,18 +22,22 @@ while h['s' .. i] do
   local f = {}
   for part in string.gmatch(member, '[^|]+') do f[#f + 1] = part end
   local released = redis.call('ZREM', P .. 'p:' .. subject, member)
-  for _, w in ipairs({{'m', f[5]}, {'d', f[6]}, {'M', f[7]}}) do
-    local ck = P .. 'c:' .. subject .. ':' .. w[1] .. w[2]
-    -- a counter lost with Redis is rebuilt from PostgreSQL, not half-restored here
-    if redis.call('EXISTS', ck) == 1 then
-      if released == 1 then
-        redis.call('HINCRBY', ck, 'rreq', -tonumber(f[2]))
-        redis.call('HINCRBY', ck, 'rtok', -tonumber(f[3]))
-        redis.call('HINCRBY', ck, 'rusd', -tonumber(f[4]))
-      end
+  if released == 1 then
+    local rk = P .. 'c:' .. subject .. ':r'
+    if redis.call('EXISTS', rk) == 1 then
+      redis.call('HINCRBY', rk, 'rreq', -tonumber(f[2]))
+      redis.call('HINCRBY', rk, 'rtok', -tonumber(f[3]))
+      redis.call('HINCRBY', rk, 'rusd', -tonumber(f[4]))
+    end
+  end
+  if areq ~= 0 or atok ~= 0 or ausd ~= 0 then
+    local minute, day = tonumber(f[5]), tonumber(f[6])
+    for _, w in ipairs({{'m', f[5], (minute + 1) * 60000}, {'d', f[6], (day + 1) * 86400000}, {'M', f[7], tonumber(f[8])}}) do
+      local ck = P .. 'c:' .. subject .. ':' .. w[1] .. w[2]
       if areq ~= 0 then redis.call('HINCRBY', ck, 'req', areq) end
       if atok ~= 0 then redis.call('HINCRBY', ck, 'tok', atok) end
       if ausd ~= 0 then redis.call('HINCRBY', ck, 'usd', ausd) end
+      redis.call('PEXPIREAT', ck, w[3] + 3600000)
     end
   end
   i = i + 1

@@ -107,7 +107,9 @@ class QuotaApiTest {
         String user = "u-default-" + RUN;
         Instant now = Instant.now();
         String day = QuotaKeys.counter(QuotaTestData.prefix(), QuotaKeys.userSubject(user), Window.DAY, now);
-        redis.hash(String.class).hset(day, Map.of("req", "3", "rreq", "1", "usd", "250000000", "rusd", "100000000"));
+        redis.hash(String.class).hset(day, Map.of("req", "3", "usd", "250000000"));
+        redis.hash(String.class).hset(QuotaKeys.reserved(QuotaTestData.prefix(), QuotaKeys.userSubject(user)),
+                Map.of("rreq", "1", "rusd", "100000000"));
         admin().get("/internal/v1/quotas/users/" + user).then().statusCode(200)
                 .body("userId", equalTo(user)).body("tier", equalTo("free"))
                 .body("overrides.size()", equalTo(0))
@@ -131,14 +133,15 @@ class QuotaApiTest {
         String subject = QuotaKeys.userSubject(user);
         String day = QuotaKeys.counter(QuotaTestData.prefix(), subject, Window.DAY, now);
         String month = QuotaKeys.counter(QuotaTestData.prefix(), subject, Window.MONTH, now);
-        redis.hash(String.class).hset(day, Map.of("req", "40", "tok", "900", "usd", "7", "rreq", "2"));
+        redis.hash(String.class).hset(day, Map.of("req", "40", "tok", "900", "usd", "7"));
+        redis.hash(String.class).hset(QuotaKeys.reserved(QuotaTestData.prefix(), subject), Map.of("rreq", "2"));
         redis.hash(String.class).hset(month, Map.of("req", "41", "tok", "901"));
 
         admin().body("{\"windows\":[\"day\"]}").post("/internal/v1/quotas/users/" + user + "/reset").then()
                 .statusCode(200).body("userId", equalTo(user))
                 .body("limits.find { it.window == 'day' && it.metric == 'requests' }.used", equalTo(0))
                 .body("limits.find { it.window == 'day' && it.metric == 'requests' }.reserved", equalTo(2));
-        assertEquals(Map.of("req", "0", "tok", "0", "usd", "0", "rreq", "2"), hash(day));
+        assertEquals(Map.of("req", "0", "tok", "0", "usd", "0"), hash(day));
         assertEquals("41", hash(month).get("req"), "month not reset");
         assertTrue(redis.key().pttl(day) > 0, "the counter expires after its window");
         long resets = pool.preparedQuery("SELECT count(*) FROM usage.quota_resets WHERE subject = $1 AND \"window\" = 'day'")

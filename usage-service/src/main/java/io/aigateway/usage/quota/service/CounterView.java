@@ -33,13 +33,16 @@ public class CounterView {
         return redis.hash(QuotaKeys.counter(redis.prefix(), subject, Window.MINUTE, now))
                 .onItem().transformToUni(m -> redis.hash(QuotaKeys.counter(redis.prefix(), subject, Window.DAY, now))
                         .onItem().transformToUni(d -> redis.hash(QuotaKeys.counter(redis.prefix(), subject, Window.MONTH, now))
-                                .map(mo -> rows(limits, now, List.of(m, d, mo)))))
+                                .onItem().transformToUni(mo -> redis.hash(QuotaKeys.reserved(redis.prefix(), subject))
+                                        .map(r -> rows(limits, now, List.of(m, d, mo), r)))))
                 .onFailure().transform(e -> new ApiError(503, "api_error", "service_unavailable", null,
                         "Quota counters are unavailable right now; try again shortly.", Map.of("retry-after", "5"))
                         .exception());
     }
 
-    static List<LimitRow> rows(QuotaLimits limits, Instant now, List<Map<String, String>> counters) {
+    /** @param reserved the subject's reserved amounts, counted against every window (as reserve.lua does) */
+    static List<LimitRow> rows(QuotaLimits limits, Instant now, List<Map<String, String>> counters,
+                               Map<String, String> reserved) {
         List<LimitRow> rows = new ArrayList<>();
         for (Window w : Window.values()) {
             Map<String, String> c = counters.get(w.ordinal());
@@ -49,15 +52,15 @@ public class CounterView {
                     continue;
                 }
                 long used = Math.max(0, parse(c.get(m.code)));
-                long reserved = Math.max(0, parse(c.get(m.reservedField())));
+                long held = Math.max(0, parse(reserved.get(m.reservedField())));
                 if (m == Metric.SPEND) {
                     long limitNano = QuotaLimits.nanoUsd((BigDecimal) limit);
-                    long remaining = Math.max(0, limitNano - used - reserved);
-                    rows.add(new LimitRow(w.wire, m.wire, plain((BigDecimal) limit), usd(used), usd(reserved),
+                    long remaining = Math.max(0, limitNano - used - held);
+                    rows.add(new LimitRow(w.wire, m.wire, plain((BigDecimal) limit), usd(used), usd(held),
                             usd(remaining), w.end(now)));
                 } else {
                     long l = limit.longValue();
-                    rows.add(new LimitRow(w.wire, m.wire, l, used, reserved, Math.max(0, l - used - reserved),
+                    rows.add(new LimitRow(w.wire, m.wire, l, used, held, Math.max(0, l - used - held),
                             w.end(now)));
                 }
             }
