@@ -37,8 +37,11 @@ public class QuotaSettler {
         @WithDefault("false")
         boolean cacheHitTokens();
 
-        /** Time one settle call may take before it counts as failed (and is retried). */
-        @WithDefault("1s")
+        /**
+         * Time one settle call may take before it counts as failed (and is retried, up to 5 times): settling is off
+         * the request path, and giving up leaves the reservation held until it expires.
+         */
+        @WithDefault("3s")
         Duration redisTimeout();
     }
 
@@ -63,7 +66,7 @@ public class QuotaSettler {
         SETTLE.run(redis, config.prefix(), reservation, Long.toString(c.requests()), Long.toString(c.tokens()),
                         Long.toString(c.nanoUsd()))
                 .ifNoItem().after(config.redisTimeout()).fail()
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(3)
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(5)
                 .subscribe().with(ok -> {
                 }, failure -> {
                     failures.increment();

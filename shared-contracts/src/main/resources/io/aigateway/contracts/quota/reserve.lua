@@ -101,7 +101,7 @@ end
 -- release the reservations of this subject that were never settled and have expired
 local function sweep(subject)
   local pk = P .. 'p:' .. subject
-  local expired = redis.call('ZRANGEBYSCORE', pk, '-inf', now, 'LIMIT', 0, 32)
+  local expired = redis.call('ZRANGEBYSCORE', pk, '-inf', now, 'LIMIT', 0, 8)
   for _, member in ipairs(expired) do
     local f = {}
     for part in string.gmatch(member, '[^|]+') do f[#f + 1] = part end
