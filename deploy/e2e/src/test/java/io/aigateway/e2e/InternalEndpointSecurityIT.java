@@ -59,6 +59,18 @@ class InternalEndpointSecurityIT {
             new Endpoint("adapter", "GET", "/internal/v1/providers", null, Set.of("routing", "admin", "ops")),
             new Endpoint("adapter", "GET", "/internal/v1/providers/fake/health", null, Set.of("routing", "admin", "ops")),
             new Endpoint("usage", "GET", "/internal/v1/usage?userId=probe", null, Set.of("admin", "edge", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/quotas/tiers", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/quotas/tiers/free", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "PUT", "/internal/v1/quotas/tiers/sec-probe", "{\"limits\":{}}", Set.of("admin", "ops")),
+            new Endpoint("usage", "DELETE", "/internal/v1/quotas/tiers/sec-probe-none", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/quotas/users/sec-probe", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "PUT", "/internal/v1/quotas/users/sec-probe", "{\"tier\":\"unlimited\"}", Set.of("admin", "ops")),
+            new Endpoint("usage", "POST", "/internal/v1/quotas/users/sec-probe/reset", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/quotas/users/sec-probe/usage", null, Set.of("edge", "admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/quotas/keys/sec-probe", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "PUT", "/internal/v1/quotas/keys/sec-probe", "{\"limits\":{}}", Set.of("admin", "ops")),
+            new Endpoint("usage", "DELETE", "/internal/v1/quotas/keys/sec-probe", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "POST", "/internal/v1/quotas/keys/sec-probe/reset", null, Set.of("admin", "ops")),
             new Endpoint("admin", "POST", "/internal/v1/keys", "{\"userId\":\"sec-probe\",\"roles\":[\"user\"],\"name\":\"probe\"}", Set.of("ops")),
             new Endpoint("admin", "GET", "/internal/v1/keys/" + HASH, null, Set.of("edge", "ops")));
 

@@ -38,7 +38,9 @@ class RoleMatrixIT {
     enum Endpoint {
         CHAT(true), MODELS(true), PREFERENCES_GET(true), PREFERENCES_PUT(true), PREFERENCES_DELETE(true), USAGE(true),
         ADMIN_KEYS_LIST(false), ADMIN_KEYS_CREATE(false), ADMIN_KEYS_REVOKE(false), ADMIN_PROVIDERS(false),
-        ADMIN_QUOTA_TIERS(false), ADMIN_QUOTA_USER_GET(false), ADMIN_QUOTA_USER_PUT(false), ADMIN_QUOTA_USER_RESET(false);
+        ADMIN_QUOTA_TIERS(false), ADMIN_QUOTA_USER_GET(false), ADMIN_QUOTA_USER_PUT(false), ADMIN_QUOTA_USER_RESET(false),
+        ADMIN_QUOTA_TIER_GET(false), ADMIN_QUOTA_TIER_PUT(false), ADMIN_QUOTA_TIER_DELETE(false),
+        ADMIN_QUOTA_KEY_GET(false), ADMIN_QUOTA_KEY_PUT(false), ADMIN_QUOTA_KEY_DELETE(false), ADMIN_QUOTA_KEY_RESET(false);
 
         final boolean userApi;
 
@@ -52,6 +54,9 @@ class RoleMatrixIT {
                 case ADMIN_KEYS_REVOKE -> 204;
                 // let through: the context never had a preference, so the caller's own store answers 404
                 case PREFERENCES_DELETE -> 404;
+                // let through: the tier never existed, usage-service answers 404
+                case ADMIN_QUOTA_TIER_DELETE -> 404;
+                case ADMIN_QUOTA_KEY_DELETE -> 204;
                 default -> 200;
             };
         }
@@ -158,6 +163,15 @@ class RoleMatrixIT {
             case ADMIN_QUOTA_USER_PUT -> req.contentType(ContentType.JSON).body("{\"tier\":\"unlimited\"}")
                     .put("/api/v1/ai/admin/quotas/users/e2e-matrix-quota-" + stack.runId);
             case ADMIN_QUOTA_USER_RESET -> req.post("/api/v1/ai/admin/quotas/users/e2e-matrix-quota-" + stack.runId + "/reset");
+            case ADMIN_QUOTA_TIER_GET -> req.get("/api/v1/ai/admin/quotas/tiers/free");
+            case ADMIN_QUOTA_TIER_PUT -> req.contentType(ContentType.JSON).body("{\"limits\":{\"requestsPerDay\":5}}")
+                    .put("/api/v1/ai/admin/quotas/tiers/e2e-matrix-" + stack.runId.toLowerCase());
+            case ADMIN_QUOTA_TIER_DELETE -> req.delete("/api/v1/ai/admin/quotas/tiers/e2e-matrix-none");
+            case ADMIN_QUOTA_KEY_GET -> req.get("/api/v1/ai/admin/quotas/keys/e2e-matrix-key-" + stack.runId);
+            case ADMIN_QUOTA_KEY_PUT -> req.contentType(ContentType.JSON).body("{\"limits\":{\"requestsPerMinute\":5}}")
+                    .put("/api/v1/ai/admin/quotas/keys/e2e-matrix-key-" + stack.runId);
+            case ADMIN_QUOTA_KEY_DELETE -> req.delete("/api/v1/ai/admin/quotas/keys/e2e-matrix-key-" + stack.runId);
+            case ADMIN_QUOTA_KEY_RESET -> req.post("/api/v1/ai/admin/quotas/keys/e2e-matrix-key-" + stack.runId + "/reset");
         };
     }
 }
