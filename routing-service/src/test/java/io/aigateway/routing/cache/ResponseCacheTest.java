@@ -746,13 +746,16 @@ class ResponseCacheTest {
                 + "\r\nX-Request-Id: " + leaver + "\r\nX-Aigw-Caller-User: user-c\r\nX-Aigw-Caller-Key: key-c"
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n";
         assertEquals(0, cache.inFlight());
-        redisProxy.blackhole(); // the leader's lookup hangs
+        // The leader's lookup hangs: every connection stays open and nothing is forwarded. (blackhole() would close the
+        // pooled connections first, and a lookup sent on one of those fails at once instead of hanging.)
+        redisProxy.hang();
         try {
             try (java.net.Socket client = new java.net.Socket(base.getHost(), base.getPort())) {
                 client.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 client.getOutputStream().write(json);
                 client.getOutputStream().flush();
-                await("the leader is looking the key up").atMost(Duration.ofSeconds(5)).until(() -> cache.inFlight() == 1);
+                await("the leader is looking the key up").atMost(Duration.ofSeconds(5))
+                        .pollInterval(Duration.ofMillis(5)).until(() -> cache.inFlight() == 1);
             } // the client goes away while the lookup is pending
             // the group is closed at once, not left for every later identical request to wait on
             await("the group of the departed leader closed").atMost(Duration.ofSeconds(5))
