@@ -195,3 +195,48 @@ sha256_hex() {
 random_token() {
   od -An -N32 -tx1 /dev/urandom | tr -d ' \n'
 }
+
+# --- Keycloak (the OIDC issuer of the stack and the e2e tests; deploy/keycloak/README.md) -------------------------
+
+AIGW_KEYCLOAK_VERSION=${AIGW_KEYCLOAK_VERSION:-26.5.6}
+
+# keycloak_install DIR: Keycloak unpacked in DIR (the zip comes from Maven Central through the local repository,
+# fetched once). Does nothing when DIR already holds this version.
+keycloak_install() {
+  local dir=$1 zip
+  [[ -x $dir/bin/kc.sh && -f $dir/.aigw-version && $(cat "$dir/.aigw-version") == "$AIGW_KEYCLOAK_VERSION" ]] && return 0
+  zip="${AIGW_M2_REPO:-$HOME/.m2/repository}/org/keycloak/keycloak-quarkus-dist/$AIGW_KEYCLOAK_VERSION/keycloak-quarkus-dist-$AIGW_KEYCLOAK_VERSION.zip"
+  if [[ ! -s $zip ]]; then
+    log "fetching Keycloak $AIGW_KEYCLOAK_VERSION from Maven Central (~165 MB, once)"
+    (cd "$AIGW_ROOT" && ./mvnw -B -q dependency:get -Dtransitive=false \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$AIGW_KEYCLOAK_VERSION:zip") || die "could not fetch Keycloak"
+  fi
+  command -v unzip >/dev/null || die "unzip not found (Debian package unzip): needed to unpack Keycloak"
+  rm -rf "$dir" "$dir.part"
+  mkdir -p "$dir.part"
+  unzip -q "$zip" -d "$dir.part" || die "could not unpack $zip"
+  mv "$dir.part/keycloak-$AIGW_KEYCLOAK_VERSION" "$dir"
+  rm -rf "$dir.part"
+  echo "$AIGW_KEYCLOAK_VERSION" > "$dir/.aigw-version"
+}
+
+# keycloak_realm TEMPLATE OUT EDGE_URL DEMO_PASSWORD ADMIN_PASSWORD: the realm file with its placeholders filled in.
+keycloak_realm() {
+  local template=$1 out=$2 edge=$3 localhost
+  localhost=${edge/127.0.0.1/localhost}
+  mkdir -p "$(dirname "$out")"
+  (umask 077 && sed -e "s|@UI_CLIENT@|aigw-ui|g" -e "s|@CLI_CLIENT@|aigw-cli|g" -e "s|@AUDIENCE@|aigw|g" \
+    -e "s|@DEMO_USER@|demo|g" -e "s|@ADMIN_USER@|admin|g" \
+    -e "s|@DEMO_PASSWORD@|$4|g" -e "s|@ADMIN_PASSWORD@|$5|g" \
+    -e "s|@EDGE_URL@|$edge|g" -e "s|@EDGE_URL_LOCALHOST@|$localhost|g" "$template" > "$out")
+}
+
+# keycloak_command DIR PORT MANAGEMENT_PORT BOOTSTRAP_PASSWORD: the command line that runs Keycloak from DIR (dev
+# mode: HTTP on 127.0.0.1, dev-file database in DIR/data, the realms of DIR/data/import imported when missing).
+keycloak_command() {
+  local dir=$1
+  printf '%s\n' env KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin "KC_BOOTSTRAP_ADMIN_PASSWORD=$4" \
+    "JAVA_OPTS_KC_HEAP=${AIGW_KEYCLOAK_HEAP:--Xms64m -Xmx512m}" \
+    "$dir/bin/kc.sh" start-dev --http-host=127.0.0.1 "--http-port=$2" "--http-management-port=$3" \
+    --health-enabled=true --import-realm --hostname-strict=false
+}

@@ -174,6 +174,8 @@ public final class E2eStack {
         // the stack's JVMs run cold and with the coverage agent on two cores: a reservation may take longer than the
         // production 500 ms, and these tests are about the decision, not about falling back (one test cuts Redis)
         common.put("AIGW_QUOTA_REDIS_TIMEOUT", "3s");
+        // provider health checks every 2 s (15 s by default): the health-history test sees an outage both ways quickly
+        common.put("AIGW_HEALTH_INTERVAL", "2s");
 
         startService("adapter-service", adapterPort, common, providerKinds());
         startService("usage-service", usagePort, common, List.of());
@@ -269,6 +271,29 @@ public final class E2eStack {
         return p;
     }
 
+    /**
+     * Stops a service process (as a pod would be stopped: SIGTERM, then at most 20 s) and starts it again with the same
+     * port, arguments and environment; returns when it is ready again.
+     */
+    public synchronized void restart(String name) throws Exception {
+        Process p = processes.get(name);
+        Launch launch = launches.get(name);
+        if (p == null || launch == null) {
+            throw new IllegalArgumentException("no process " + name);
+        }
+        p.destroy();
+        if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+        startProcess(name, launch.args(), launch.env());
+        waitHttp(name, "http://127.0.0.1:" + launch.env().get("QUARKUS_HTTP_PORT") + "/q/health/ready", Duration.ofSeconds(120));
+    }
+
+    private record Launch(List<String> args, Map<String, String> env) {
+    }
+
+    private final Map<String, Launch> launches = new LinkedHashMap<>();
+
     private void startProcess(String name, List<String> args, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -276,9 +301,12 @@ public final class E2eStack {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + ".log").toFile());
+                .redirectOutput(launches.containsKey(name) && processes.containsKey(name)
+                        ? ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()) // a restart: keep the first life's log
+                        : ProcessBuilder.Redirect.to(logs.resolve(name + ".log").toFile()));
         pb.environment().putAll(env);
         processes.put(name, pb.start());
+        launches.put(name, new Launch(List.copyOf(args), Map.copyOf(env)));
     }
 
     private void waitHttp(String name, String url, Duration timeout) {

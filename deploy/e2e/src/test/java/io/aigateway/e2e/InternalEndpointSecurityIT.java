@@ -71,6 +71,12 @@ class InternalEndpointSecurityIT {
             new Endpoint("usage", "PUT", "/internal/v1/quotas/keys/sec-probe", "{\"limits\":{}}", Set.of("admin", "ops")),
             new Endpoint("usage", "DELETE", "/internal/v1/quotas/keys/sec-probe", null, Set.of("admin", "ops")),
             new Endpoint("usage", "POST", "/internal/v1/quotas/keys/sec-probe/reset", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/usage/analytics?groupBy=provider", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/usage/requests/sec-probe", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/usage/costs?groupBy=day", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/usage/metrics?window=15m", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/health/history", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/alerts", null, Set.of("admin", "ops")),
             new Endpoint("admin", "POST", "/internal/v1/keys", "{\"userId\":\"sec-probe\",\"roles\":[\"user\"],\"name\":\"probe\"}", Set.of("ops")),
             new Endpoint("admin", "GET", "/internal/v1/keys/" + HASH, null, Set.of("edge", "ops")));
 
@@ -174,7 +180,11 @@ class InternalEndpointSecurityIT {
                 new Api("edge", "/api/v1/ai/usage", stack.userKey),
                 new Api("admin", "/api/v1/ai/admin/keys", stack.adminKey),
                 new Api("admin", "/api/v1/ai/admin/providers", stack.adminKey),
-                new Api("admin", "/api/v1/ai/admin/quotas/tiers", stack.adminKey));
+                new Api("admin", "/api/v1/ai/admin/quotas/tiers", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/usage", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/costs", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/audit", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/groups", stack.adminKey));
         List<DynamicTest> tests = new ArrayList<>();
         for (Api api : apis) {
             tests.add(DynamicTest.dynamicTest("plain " + api.service() + " " + api.path(), () -> {
