@@ -83,6 +83,7 @@ class QuotaAlertsTest {
             JsonNode full = alerts.get(1);
             Instant now = Instant.now();
             assertEquals(100, full.get("threshold").asInt());
+            assertEquals("quota_threshold", full.get("type").asText());
             assertEquals(user, full.get("userId").asText());
             assertEquals("unlimited", full.get("tier").asText());
             assertEquals("day", full.get("window").asText());
