@@ -1,5 +1,8 @@
 package io.aigateway.usage.alerts.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.usage.alerts.listener.StoredAlert;
 import io.aigateway.usage.alerts.rest.AlertRow;
 import io.aigateway.usage.providerhealth.repository.KeysetPages;
@@ -19,14 +22,16 @@ import java.time.ZoneOffset;
 public class AlertRepository {
 
     private static final String INSERT = "INSERT INTO usage.alerts (alert_id, type, subject, occurred_at, payload) "
-            + "VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (alert_id) DO NOTHING";
+            + "VALUES ($1, $2, $3, $4, $5::text::jsonb) ON CONFLICT (alert_id) DO NOTHING";
 
     private static final String COLUMNS = "id, alert_id, type, subject, occurred_at, payload::text AS payload";
 
     private final Pool pool;
+    private final ObjectMapper mapper;
 
-    public AlertRepository(Pool pool) {
+    public AlertRepository(Pool pool, ObjectMapper mapper) {
         this.pool = pool;
+        this.mapper = mapper;
     }
 
     /** {@code true} if a row was added, {@code false} when the alert is already stored. */
@@ -51,11 +56,18 @@ public class AlertRepository {
         }
         String query = KeysetPages.finish(sql, args, range, cursor, limit);
         return pool.preparedQuery(query).execute(args)
-                .map(rows -> KeysetPages.page(rows, limit, AlertRepository::toRow));
+                .map(rows -> KeysetPages.page(rows, limit, this::toRow));
     }
 
-    private static AlertRow toRow(Row row) {
+    private AlertRow toRow(Row row) {
+        JsonNode payload;
+        try {
+            payload = mapper.readTree(row.getString("payload"));
+        } catch (JsonProcessingException e) {
+            // jsonb always holds valid JSON
+            throw new IllegalStateException("unreadable alert payload", e);
+        }
         return new AlertRow(row.getUUID("alert_id"), row.getString("type"), row.getString("subject"),
-                row.getOffsetDateTime("occurred_at").toInstant(), row.getString("payload"));
+                row.getOffsetDateTime("occurred_at").toInstant(), payload);
     }
 }

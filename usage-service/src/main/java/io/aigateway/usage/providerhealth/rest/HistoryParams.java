@@ -28,12 +28,8 @@ public class HistoryParams {
     private final Clock clock;
 
     public HistoryParams(HealthHistoryConfig config) {
-        this(config, Clock.systemUTC());
-    }
-
-    HistoryParams(HealthHistoryConfig config, Clock clock) {
         this.config = config.query();
-        this.clock = clock;
+        this.clock = Clock.systemUTC();
     }
 
     /** {@code [from, to)}: {@code to} defaults to now, {@code from} to {@code to} minus the default window (30 days). */
