@@ -83,6 +83,7 @@ class QuotaAlertsTest {
             JsonNode full = alerts.get(1);
             Instant now = Instant.now();
             assertEquals(100, full.get("threshold").asInt());
+            assertEquals("quota_threshold", full.get("type").asText());
             assertEquals(user, full.get("userId").asText());
             assertEquals("unlimited", full.get("tier").asText());
             assertEquals("day", full.get("window").asText());
@@ -107,6 +108,11 @@ class QuotaAlertsTest {
         assertEquals(2, rows);
         await("two webhook calls").atMost(Duration.ofSeconds(10))
                 .until(() -> WebhookRecorder.BODIES.stream().filter(b -> b.contains("\"" + user + "\"")).count() == 2);
+        // consumed back from ai.alerts.v1 into usage.alerts (alerts/): both listed as quota alerts of user:<id>
+        await("two stored alerts").atMost(Duration.ofSeconds(30)).until(() -> given()
+                .header("X-Aigw-Internal-Token", "test-internal-token").queryParam("subject", "user:" + user)
+                .get("/internal/v1/alerts").then().statusCode(200).extract().jsonPath()
+                .getList("rows.type"), types -> types.equals(List.of("quota_threshold", "quota_threshold")));
         JsonNode hook = JSON.readTree(WebhookRecorder.BODIES.stream().filter(b -> b.contains("\"" + user + "\""))
                 .filter(b -> b.contains("\"threshold\":100")).findFirst().orElseThrow());
         assertEquals("requests", hook.get("metric").asText());

@@ -161,7 +161,7 @@ public class QuotaAlerts {
             if (!won) {
                 return Uni.createFrom().voidItem();
             }
-            QuotaAlert alert = new QuotaAlert(UUID.randomUUID(), now, s.userId(), s.keyId(),
+            QuotaAlert alert = new QuotaAlert(UUID.randomUUID(), QuotaAlert.TYPE, now, s.userId(), s.keyId(),
                     s.limits().get("tier"), w.wire, windowId, m.wire, threshold, amount(m, limit), amount(m, used),
                     w.end(now));
             String json;
