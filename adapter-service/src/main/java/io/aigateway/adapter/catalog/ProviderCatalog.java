@@ -12,7 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import io.aigateway.contracts.config.ProviderOverride;
+
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -22,6 +25,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -37,8 +44,15 @@ public class ProviderCatalog {
 
     private static final Logger LOG = Logger.getLogger(ProviderCatalog.class);
     public static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*");
+    /** Why a provider switched off in the file is disabled. */
+    public static final String FILE_OFF = "disabled by configuration";
 
-    private final Map<String, ProviderAdapter> adapters;
+    private final Map<String, ManagedProvider> adapters;
+    private final ScheduledExecutorService retirements = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "aigw-adapter-retire");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     public ProviderCatalog(AigwConfig config, @All List<ProviderAdapterFactory> factories) {
@@ -47,9 +61,9 @@ public class ProviderCatalog {
 
     ProviderCatalog(List<ProviderSettings> settings, List<ProviderAdapterFactory> factories) {
         Map<String, ProviderAdapterFactory> byKind = byKind(factories);
-        Map<String, ProviderAdapter> built = new LinkedHashMap<>();
+        Map<String, ManagedProvider> built = new LinkedHashMap<>();
         for (ProviderSettings s : settings) {
-            built.put(s.id(), byKind.get(s.kind()).create(s));
+            built.put(s.id(), new ManagedProvider(s, byKind.get(s.kind())::create, this::retire));
             LOG.infof("provider %s (kind %s): %s, models %s", s.id(), s.kind(),
                     s.enabled() ? "enabled" : "disabled, " + s.disabledReason(),
                     s.models().stream().map(ModelInfo::id).toList());
@@ -149,14 +163,14 @@ public class ProviderCatalog {
         String apiKey = pc.apiKey().map(String::trim).filter(s -> !s.isEmpty())
                 .orElseGet(() -> blankToNull(env.apply(envName)));
         boolean requiresKey = pc.requiresApiKey().orElse(factory.requiresApiKeyByDefault());
-        String disabledReason = null;
-        if (!pc.enabled()) {
-            disabledReason = "disabled by configuration";
-        } else if (requiresKey && apiKey == null) {
-            disabledReason = "no API key configured (" + envName + ")";
+        String keyProblem = requiresKey && apiKey == null ? "no API key configured (" + envName + ")" : null;
+        if (pc.rateLimitPerMinute() < 0) {
+            problems.add("Provider '" + id + "' has a negative " + prefix + "rate-limit-per-minute");
+            return null;
         }
-        return new ProviderSettings(id, kind, pc.displayName().orElse(id), baseUrl, apiKey,
-                disabledReason == null, disabledReason, models, pc.pool(), pc.timeouts(), pc);
+        return new ProviderSettings(id, kind, pc.displayName().orElse(id), baseUrl, apiKey, pc.enabled(), keyProblem,
+                FILE_OFF, models, ProviderSettings.PoolValues.of(pc.pool()), ProviderSettings.TimeoutValues.of(pc.timeouts()),
+                pc, pc.priority(), pc.rateLimitPerMinute());
     }
 
     private static void validateTgi(String id, AigwConfig.ProviderConfig pc, List<String> problems) {
@@ -247,17 +261,53 @@ public class ProviderCatalog {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    /** @return the adapter of that provider, or null when unknown */
+    /** @return the adapter of that provider (its settings as configured now), or null when unknown */
     public ProviderAdapter adapter(String id) {
+        return managed(id);
+    }
+
+    /** @return the provider with its run-time configuration, or null when unknown */
+    public ManagedProvider managed(String id) {
         return id == null ? null : adapters.get(id);
     }
 
     public Collection<ProviderAdapter> adapters() {
-        return adapters.values();
+        return List.copyOf(adapters.values());
+    }
+
+    /**
+     * Applies a provider's whole override from {@code ai.config.v1} (null: a tombstone, the file's settings again).
+     *
+     * @return false when the provider is not in this catalog
+     */
+    public boolean apply(String id, ProviderOverride override) {
+        ManagedProvider p = managed(id);
+        if (p == null) {
+            return false;
+        }
+        boolean rebuilt = p.apply(override);
+        ProviderSettings s = p.settings();
+        LOG.infof("provider %s: %s applied (%s, priority %d%s)", id,
+                override == null ? "file settings (override removed)" : "override revision " + override.revision(),
+                s.enabled() ? "enabled" : "disabled, " + s.disabledReason(), s.priority(),
+                rebuilt ? ", connection settings changed: new pool, the old one closes after its calls" : "");
+        return true;
+    }
+
+    /** Closes a replaced adapter once its calls in flight are done (after {@code grace}). */
+    private void retire(ProviderAdapter old, Duration grace) {
+        try {
+            retirements.schedule(old::close, grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            old.close();
+        }
     }
 
     @PreDestroy
     void close() {
+        for (Runnable pending : retirements.shutdownNow()) {
+            pending.run();
+        }
         adapters.values().forEach(ProviderAdapter::close);
     }
 }

@@ -101,6 +101,12 @@ public class ChatRoute {
                     "model '" + modelId + "' is not in the catalog of provider '" + providerId + "'", providerId, modelId));
             return;
         }
+        if (!model.isEnabled()) {
+            // a model an admin turned off is refused like an unknown one (routing never picks it)
+            sendError(ctx, requestId, new ProviderError(ErrorClass.MODEL_NOT_FOUND, null, null,
+                    "model '" + modelId + "' of provider '" + providerId + "' is disabled", providerId, modelId));
+            return;
+        }
         if (!adapter.settings().enabled()) {
             sendError(ctx, requestId, 503, new ProviderError(ErrorClass.AUTH, null, null,
                     "provider '" + providerId + "' is disabled: " + adapter.settings().disabledReason(), providerId, modelId));

@@ -23,6 +23,24 @@ public interface AigwConfig {
 
     Chat chat();
 
+    /** Run-time configuration: provider overrides followed on {@code ai.config.v1}. */
+    @WithName("config-topic")
+    ConfigTopic configTopic();
+
+    interface ConfigTopic {
+        /** Whether overrides are read from the topic (off: the file's catalog only). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The compacted configuration topic (tests use a topic of their own). */
+        @WithDefault("ai.config.v1")
+        String name();
+
+        /** Wait between attempts while Kafka or the topic is missing. */
+        @WithDefault("2s")
+        Duration retry();
+    }
+
     interface Health {
         /** Whether the background health checks run. */
         @WithDefault("true")
@@ -39,6 +57,41 @@ public interface AigwConfig {
         /** Timeout of one health-check request. */
         @WithDefault("5s")
         Duration timeout();
+
+        /** Interval of the SNAPSHOT events (one per enabled provider) on the health topic. */
+        @WithName("snapshot-interval")
+        @WithDefault("5m")
+        String snapshotInterval();
+
+        /** Consecutive failed checks of a provider before its one alert ({@code provider_unhealthy}). */
+        @WithName("alert-after")
+        @WithDefault("3")
+        int alertAfter();
+
+        /** Optional URL each alert is POSTed to (JSON, once; failures are logged). */
+        @WithName("alert-webhook")
+        Optional<String> alertWebhook();
+
+        @WithName("alert-webhook-timeout")
+        @WithDefault("5s")
+        Duration alertWebhookTimeout();
+
+        /** Whether health events and alerts are published on Kafka. */
+        @WithDefault("true")
+        boolean publish();
+
+        @WithName("topic")
+        @WithDefault("ai.health.v1")
+        String topic();
+
+        @WithName("alerts-topic")
+        @WithDefault("ai.alerts.v1")
+        String alertsTopic();
+
+        /** Events waiting for Kafka; when full the oldest is dropped (and counted). */
+        @WithName("buffer-size")
+        @WithDefault("1000")
+        int bufferSize();
     }
 
     interface Chat {
@@ -71,6 +124,15 @@ public interface AigwConfig {
         Optional<Boolean> requiresApiKey();
 
         List<ModelConfig> models();
+
+        /** Client-side request limit per minute of this adapter instance (0 = none); over it calls fail RATE_LIMITED at once. */
+        @WithName("rate-limit-per-minute")
+        @WithDefault("0")
+        int rateLimitPerMinute();
+
+        /** Among candidates a policy ranks equal, a higher priority comes first. */
+        @WithDefault("0")
+        int priority();
 
         Pool pool();
 

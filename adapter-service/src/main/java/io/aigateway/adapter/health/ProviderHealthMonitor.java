@@ -4,6 +4,8 @@ import io.aigateway.adapter.catalog.ProviderCatalog;
 import io.aigateway.adapter.config.AigwConfig;
 import io.aigateway.adapter.provider.HealthResult;
 import io.aigateway.adapter.provider.ProviderAdapter;
+import io.aigateway.contracts.health.ProviderAlert;
+import io.aigateway.contracts.health.ProviderHealthEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +16,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Background health checks of the enabled providers (never on the request path). The last result is
  * cached; one older than {@code aigw.health.ttl}, or none yet, counts as healthy (unknown).
+ *
+ * <p>History: a check whose result (healthy or not) differs from the provider's previous one, or is its first, is a
+ * {@code TRANSITION} event; every {@code aigw.health.snapshot-interval} each enabled provider's state is a
+ * {@code SNAPSHOT}; after {@code aigw.health.alert-after} failed checks in a row one {@link ProviderAlert} is raised
+ * (WARN line, {@code ai.alerts.v1}, optional webhook), and not again until a check succeeds. Publishing is
+ * {@link HealthEventPublisher}'s, which never blocks.
  */
 @ApplicationScoped
 public class ProviderHealthMonitor {
@@ -28,10 +37,50 @@ public class ProviderHealthMonitor {
     private final ProviderCatalog catalog;
     private final AigwConfig.Health config;
     private final Map<String, HealthResult> results = new ConcurrentHashMap<>();
+    private final Map<String, Outage> outages = new ConcurrentHashMap<>();
+    private final HealthEventPublisher publisher;
 
-    public ProviderHealthMonitor(ProviderCatalog catalog, AigwConfig config) {
+    /** Failed checks in a row of one provider, and whether this outage was alerted. */
+    private static final class Outage {
+        int failures;
+        Instant since;
+        boolean alerted;
+    }
+
+    public ProviderHealthMonitor(ProviderCatalog catalog, AigwConfig config, HealthEventPublisher publisher) {
         this.catalog = catalog;
         this.config = config.health();
+        this.publisher = publisher;
+    }
+
+    @Scheduled(identity = "provider-health-snapshot", every = "${aigw.health.snapshot-interval:5m}",
+            delayed = "${aigw.health.snapshot-interval:5m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledSnapshot() {
+        if (config.enabled()) {
+            snapshot();
+        }
+    }
+
+    /** One SNAPSHOT event per enabled provider with its last checked state. */
+    public void snapshot() {
+        Instant now = Instant.now();
+        for (ProviderAdapter adapter : catalog.adapters()) {
+            if (!adapter.settings().enabled()) {
+                continue;
+            }
+            HealthResult r = state(adapter.id());
+            Outage o = outages.get(adapter.id());
+            int failures;
+            if (o == null) {
+                failures = 0;
+            } else {
+                synchronized (o) {
+                    failures = o.failures;
+                }
+            }
+            publisher.publish(new ProviderHealthEvent(UUID.randomUUID(), adapter.id(), ProviderHealthEvent.Type.SNAPSHOT,
+                    r.healthy(), null, r.detail(), r.latencyMs(), failures, r.checkedAt(), now, publisher.instance()));
+        }
     }
 
     @Scheduled(identity = "provider-health", every = "${aigw.health.interval:15s}",
@@ -55,12 +104,43 @@ public class ProviderHealthMonitor {
         return adapter.healthCheck()
                 .onFailure().recoverWithItem(t -> new HealthResult(adapter.id(), false, Instant.now(), null,
                         "health check failed: " + t.getClass().getSimpleName()))
-                .invoke(r -> {
-                    HealthResult previous = results.put(r.id(), r);
-                    if (previous == null || previous.healthy() != r.healthy()) {
-                        LOG.infof("provider %s is %s (%s)", r.id(), r.healthy() ? "healthy" : "unhealthy", r.detail());
-                    }
-                });
+                .invoke(this::record);
+    }
+
+    /** Keeps a check's result; publishes a transition, and the alert once an outage is long enough. */
+    void record(HealthResult r) {
+        HealthResult previous = results.put(r.id(), r);
+        Outage o = outages.computeIfAbsent(r.id(), id -> new Outage());
+        int failures;
+        ProviderAlert alert = null;
+        synchronized (o) {
+            if (r.healthy()) {
+                o.failures = 0;
+                o.since = null;
+                o.alerted = false;
+            } else {
+                if (o.failures++ == 0) {
+                    o.since = r.checkedAt();
+                }
+                if (!o.alerted && o.failures >= Math.max(1, config.alertAfter())) {
+                    o.alerted = true;
+                    alert = new ProviderAlert(UUID.randomUUID(), ProviderAlert.TYPE, Instant.now(), r.id(), o.failures,
+                            Math.max(1, config.alertAfter()), r.detail(), o.since, publisher.instance());
+                }
+            }
+            failures = o.failures;
+        }
+        if (previous == null || previous.healthy() != r.healthy()) {
+            LOG.infof("provider %s is %s (%s)", r.id(), r.healthy() ? "healthy" : "unhealthy", r.detail());
+            publisher.publish(new ProviderHealthEvent(UUID.randomUUID(), r.id(), ProviderHealthEvent.Type.TRANSITION,
+                    r.healthy(), previous == null ? null : previous.healthy(), r.detail(), r.latencyMs(), failures,
+                    r.checkedAt(), Instant.now(), publisher.instance()));
+        }
+        if (alert != null) {
+            LOG.warnf("ALERT %s: provider %s failed %d health checks in a row since %s (%s)", ProviderAlert.TYPE,
+                    alert.provider(), alert.consecutiveFailures(), alert.since(), alert.detail());
+            publisher.publish(alert);
+        }
     }
 
     /** The cached state: unknown (never checked, or older than the TTL) counts as healthy. */

@@ -3,14 +3,17 @@ package io.aigateway.adapter.rest;
 import io.aigateway.support.security.ServiceRoles;
 import jakarta.annotation.security.RolesAllowed;
 
+import io.aigateway.adapter.catalog.ManagedProvider;
 import io.aigateway.adapter.catalog.ProviderCatalog;
 import io.aigateway.adapter.health.ProviderHealthMonitor;
 import io.aigateway.adapter.provider.HealthResult;
 import io.aigateway.adapter.provider.ProviderAdapter;
+import io.aigateway.adapter.provider.ProviderSettings;
 import io.aigateway.adapter.provider.RateLimitSnapshot;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.catalog.ProviderInfo;
+import io.aigateway.contracts.config.ProviderOverride;
 import io.aigateway.contracts.error.ApiError;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
@@ -45,28 +48,48 @@ public class ProviderResource {
             var s = a.settings();
             HealthResult r = health.state(s.id());
             RateLimitSnapshot rl = a.rateLimit();
+            ManagedProvider managed = catalog.managed(s.id());
             out.add(new ProviderView(s.id(), s.kind(), s.displayName(), s.enabled(),
                     s.enabled() && r.healthy(), a.models(), s.disabledReason(),
                     s.enabled() ? r.checkedAt() : null, s.enabled() ? r.detail() : s.disabledReason(),
-                    rl == RateLimitSnapshot.NONE ? null : rl));
+                    rl == RateLimitSnapshot.NONE ? null : rl, s.priority(),
+                    managed == null ? null : managed.override(), Settings.of(s)));
         }
         out.sort((x, y) -> x.id().compareTo(y.id()));
         return out;
     }
 
     /**
-     * One entry of {@code GET /internal/v1/providers}: the fields of {@link ProviderInfo} (which readers parse
-     * ignoring unknown fields) plus the reason a provider is disabled, the last health check and the last
-     * rate-limit snapshot.
+     * One entry of {@code GET /internal/v1/providers}, the EFFECTIVE catalog (file defaults plus the override
+     * published on {@code ai.config.v1}): the fields of {@link ProviderInfo} (which readers parse ignoring unknown
+     * fields; each model with {@code enabled}, the provider with {@code priority}) plus the reason a provider is
+     * disabled, the last health check, the last rate-limit snapshot, the override applied ({@code null}: the file's
+     * settings) and the connection settings in effect. Never a secret or a URL.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProviderView(String id, String kind, String displayName, boolean enabled, boolean healthy,
                                List<ModelInfo> models, String disabledReason, Instant lastCheck,
-                               String healthDetail, RateLimitSnapshot rateLimit) {
+                               String healthDetail, RateLimitSnapshot rateLimit, int priority,
+                               @JsonInclude(JsonInclude.Include.ALWAYS) ProviderOverride override,
+                               Settings settings) {
 
         public ProviderInfo info() {
-            return new ProviderInfo(id, kind, displayName, enabled, healthy, models);
+            return new ProviderInfo(id, kind, displayName, enabled, healthy, models, priority);
         }
+    }
+
+    /** The connection settings in effect. */
+    public record Settings(Timeouts timeouts, int poolMaxConnections, int rateLimitPerMinute) {
+
+        static Settings of(ProviderSettings s) {
+            var t = s.timeouts();
+            return new Settings(new Timeouts(t.connect().toMillis(), t.firstByte().toMillis(),
+                    t.betweenChunks().toMillis(), t.total().toMillis()), s.pool().maxConnections(), s.rateLimitPerMinute());
+        }
+    }
+
+    /** Upstream timeouts in milliseconds. */
+    public record Timeouts(long connectMs, long firstByteMs, long betweenChunksMs, long totalMs) {
     }
 
     @GET

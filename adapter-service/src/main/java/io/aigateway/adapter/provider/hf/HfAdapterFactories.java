@@ -5,6 +5,7 @@ import io.aigateway.adapter.config.AigwConfig;
 import io.aigateway.adapter.provider.AdapterFactorySupport;
 import io.aigateway.adapter.provider.ProviderAdapter;
 import io.aigateway.adapter.provider.ProviderSettings;
+import io.aigateway.adapter.provider.RequestLimiter;
 import io.aigateway.adapter.provider.http.HttpProviderAdapter;
 import io.aigateway.adapter.provider.openai.OpenAiWireFormat;
 import io.aigateway.adapter.provider.wire.ConfiguredModels;
@@ -47,7 +48,7 @@ public final class HfAdapterFactories {
 
         static ProviderAdapter adapter(ProviderSettings settings, Vertx vertx, ObjectMapper mapper, TokenEstimator tokens,
                                        Duration healthTimeout) {
-            TgiAdapter.RequestLimiter limiter = TgiAdapter.limiter(settings.config());
+            RequestLimiter limiter = TgiAdapter.limiter(settings.config());
             ProviderAdapter http = HttpProviderAdapter.of(settings, new TgiWireFormat(settings, mapper),
                     new ConfiguredModels(settings, limiter != null), vertx, mapper, tokens, healthTimeout);
             return new TgiAdapter(http, vertx, TgiAdapter.waitWhileLoading(settings.config()), limiter);

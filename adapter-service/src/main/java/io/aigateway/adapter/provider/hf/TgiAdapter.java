@@ -9,6 +9,7 @@ import io.aigateway.adapter.provider.ProviderAdapter;
 import io.aigateway.adapter.provider.ProviderException;
 import io.aigateway.adapter.provider.ProviderSettings;
 import io.aigateway.adapter.provider.RateLimitSnapshot;
+import io.aigateway.adapter.provider.RequestLimiter;
 import io.aigateway.adapter.provider.StreamHandle;
 import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.error.ErrorClass;
@@ -50,8 +51,7 @@ final class TgiAdapter implements ProviderAdapter {
 
     /** The free-tier limiter, or null when none is configured. */
     static RequestLimiter limiter(AigwConfig.ProviderConfig pc) {
-        int rpm = pc == null ? 0 : pc.tgi().freeTierRequestsPerMinute();
-        return rpm > 0 ? new RequestLimiter(rpm) : null;
+        return RequestLimiter.ofPerMinute(pc == null ? 0 : pc.tgi().freeTierRequestsPerMinute());
     }
 
     static boolean isLoading(ProviderError error) {
@@ -227,39 +227,5 @@ final class TgiAdapter implements ProviderAdapter {
     @Override
     public void close() {
         delegate.close();
-    }
-
-    /** A token bucket refilled continuously at the configured rate (capacity: one minute's requests). */
-    static final class RequestLimiter {
-        private final double perNano;
-        private final double capacity;
-        private double tokens;
-        private long last = System.nanoTime();
-
-        RequestLimiter(int perMinute) {
-            this.capacity = perMinute;
-            this.tokens = perMinute;
-            this.perNano = perMinute / (double) TimeUnit.MINUTES.toNanos(1);
-        }
-
-        synchronized boolean tryAcquire() {
-            refill();
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
-        }
-
-        synchronized long retryAfterMs() {
-            refill();
-            return Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1_000_000));
-        }
-
-        private void refill() {
-            long now = System.nanoTime();
-            tokens = Math.min(capacity, tokens + (now - last) * perNano);
-            last = now;
-        }
     }
 }
