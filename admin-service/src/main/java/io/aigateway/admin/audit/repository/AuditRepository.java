@@ -29,7 +29,7 @@ import java.util.List;
 public class AuditRepository {
 
     private static final String INSERT = "INSERT INTO admin.audit_log (actor, actor_user, action, target, before, after, "
-            + "status, request_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)";
+            + "status, request_id) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, $8)";
 
     private final Pool pool;
     private final ObjectMapper mapper;

@@ -113,7 +113,7 @@ public class ConfigStore {
                             .addOffsetDateTime(OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).addString(actor.id());
                     AuditEntry entry = new AuditEntry(actor, r.action(), key, r.before(), r.after(), 200);
                     return conn.preparedQuery("INSERT INTO admin.runtime_config (config_key, value, revision, updated_at, "
-                                    + "updated_by) VALUES ($1, $2::jsonb, $3, $4, $5) ON CONFLICT (config_key) DO UPDATE SET "
+                                    + "updated_by) VALUES ($1, $2::text::jsonb, $3, $4, $5) ON CONFLICT (config_key) DO UPDATE SET "
                                     + "value = EXCLUDED.value, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at, "
                                     + "updated_by = EXCLUDED.updated_by")
                             .execute(t)
