@@ -123,8 +123,8 @@ public class ConfigPublisher {
                 return false;
             }
             ConfigStore.Stored row = store.find(key).await().atMost(timeout());
-            if (row == null) {
-                return true;
+            if (row == null || row.published()) {
+                return true; // nothing stored, or this revision is on the topic already (the republish job was first)
             }
             String value = row.value() == null ? null : json.writeValueAsString(row.value());
             if (!sendNow(key, value)) {
