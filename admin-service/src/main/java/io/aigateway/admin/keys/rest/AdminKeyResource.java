@@ -18,6 +18,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigateway.admin.audit.service.Actor;
+import io.aigateway.admin.audit.service.AuditEntry;
+import io.aigateway.admin.audit.service.AuditLog;
+import io.quarkus.security.identity.SecurityIdentity;
+
 import java.time.Instant;
 
 /** Admin key management (admin role required, the admin-api permission and @RolesAllowed). */
@@ -30,9 +38,13 @@ public class AdminKeyResource {
     private static final int MAX_LIMIT = 1000;
 
     private final ApiKeyService keys;
+    private final AuditLog audit;
+    private final SecurityIdentity identity;
 
-    public AdminKeyResource(ApiKeyService keys) {
+    public AdminKeyResource(ApiKeyService keys, AuditLog audit, SecurityIdentity identity) {
         this.keys = keys;
+        this.audit = audit;
+        this.identity = identity;
     }
 
     @GET
@@ -52,13 +64,31 @@ public class AdminKeyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     public Uni<CreatedKeyResponse> create(CreateKeyRequest body) {
-        return keys.create(KeyRequests.validate(body)).map(CreatedKeyResponse::of);
+        Actor actor = Actor.of(identity);
+        return keys.create(KeyRequests.validate(body)).map(CreatedKeyResponse::of)
+                .call(created -> audit.record(new AuditEntry(actor, "key.create", "key:" + created.keyId(), null,
+                        withoutSecret(created), 201)));
+    }
+
+    /** The new key's description for the audit log: everything but the key itself. */
+    private static ObjectNode withoutSecret(CreatedKeyResponse c) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("keyId", c.keyId());
+        o.put("userId", c.userId());
+        o.put("name", c.name());
+        ArrayNode roles = o.putArray("roles");
+        c.roles().forEach(roles::add);
+        o.put("createdAt", c.createdAt() == null ? null : c.createdAt().toString());
+        o.put("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
+        return o;
     }
 
     @DELETE
     @Path("/{keyId}")
     @ResponseStatus(204)
     public Uni<Void> revoke(@PathParam("keyId") String keyId) {
-        return keys.revoke(keyId);
+        Actor actor = Actor.of(identity);
+        return keys.revoke(keyId).call(() -> audit.record(new AuditEntry(actor, "key.revoke", "key:" + keyId, null,
+                JsonNodeFactory.instance.objectNode().put("revoked", true), 204)));
     }
 }

@@ -41,6 +41,17 @@ public class AdapterClient {
                 .onFailure().transform(AdapterClient::toApiException);
     }
 
+    /**
+     * The effective catalog as adapter-service reports it, each provider as its JSON (with {@code override} and
+     * {@code settings}) and read as {@link ProviderInfo}.
+     */
+    public Uni<List<CatalogEntry>> catalog() {
+        return client.catalog(credentials.token(), RequestIds.current())
+                .ifNoItem().after(timeout).fail()
+                .onFailure().transform(AdapterClient::toApiException)
+                .map(list -> list.stream().map(CatalogEntry::of).toList());
+    }
+
     static ApiException toApiException(Throwable t) {
         if (t instanceof ApiException api) {
             return api;

@@ -22,4 +22,11 @@ interface AdapterRestClient {
     @Produces(MediaType.APPLICATION_JSON)
     Uni<List<ProviderInfo>> providers(@HeaderParam(AigwHeaders.INTERNAL_TOKEN) String token,
                                       @HeaderParam(AigwHeaders.REQUEST_ID) String requestId);
+
+    /** The same list as JSON, with adapter's per-provider {@code override} and {@code settings}. */
+    @GET
+    @Path("/providers")
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<List<com.fasterxml.jackson.databind.JsonNode>> catalog(@HeaderParam(AigwHeaders.INTERNAL_TOKEN) String token,
+                                                               @HeaderParam(AigwHeaders.REQUEST_ID) String requestId);
 }

@@ -1,6 +1,9 @@
 package io.aigateway.admin.quotas.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aigateway.admin.audit.service.Actor;
+import io.aigateway.admin.audit.service.AuditEntry;
+import io.aigateway.admin.audit.service.AuditLog;
 import io.aigateway.admin.quotas.client.UsageAnswer;
 import io.aigateway.admin.security.ApiKeyIdentityProvider;
 import io.aigateway.contracts.error.ApiException;
@@ -15,8 +18,9 @@ import org.jboss.logging.Logger;
  * One INFO line per quota change an admin asks for (PUT, DELETE, reset), on category
  * {@code io.aigateway.admin.audit.quotas}: which admin key, what was asked (the route, the target and the body,
  * which holds only tiers, limits and windows) and how usage-service answered — also when it refused or could not
- * be reached, since an attempt matters to an audit too. Never the key itself. Until the full audit trail exists,
- * this log is the record of who changed which quota.
+ * be reached, since an attempt matters to an audit too. Never the key itself. Each change is also written to
+ * {@code admin.audit_log} ({@link AuditLog}: action {@code quota.<tier|user|key>.<put|delete|reset>}, target
+ * {@code <kind>:<id>}, the body as {@code after}, the status usage-service answered).
  */
 @ApplicationScoped
 public class QuotaAudit {
@@ -26,9 +30,11 @@ public class QuotaAudit {
     private static final int BODY_MAX = 1000;
 
     private final SecurityIdentity identity;
+    private final AuditLog auditLog;
 
-    public QuotaAudit(SecurityIdentity identity) {
+    public QuotaAudit(SecurityIdentity identity, AuditLog auditLog) {
         this.identity = identity;
+        this.auditLog = auditLog;
     }
 
     /**
@@ -42,11 +48,17 @@ public class QuotaAudit {
         String keyId = key == null ? "?" : key.keyId();
         String admin = identity.getPrincipal() == null ? "?" : identity.getPrincipal().getName();
         String what = body == null ? "" : " " + body.toString();
-        return relayed.onItemOrFailure().invoke((answer, failure) -> {
+        Actor actor = Actor.of(identity);
+        // "PUT tier pro" → action quota.tier.put, target tier:pro
+        String[] parts = action.split(" ", 3);
+        String auditAction = "quota." + parts[1] + "." + parts[0].toLowerCase(java.util.Locale.ROOT);
+        String target = parts[1] + ":" + parts[2];
+        return relayed.onItemOrFailure().call((answer, failure) -> {
             int status = answer != null ? answer.status()
                     : failure instanceof ApiException api ? api.error().status() : 500;
             LOG.infof("Quota change by admin key %s (user %s): %s%s -> %d",
                     keyId, LogSafe.escape(admin), LogSafe.escape(action), LogSafe.escape(what, BODY_MAX), status);
+            return auditLog.record(new AuditEntry(actor, auditAction, target, null, body, status));
         });
     }
 }

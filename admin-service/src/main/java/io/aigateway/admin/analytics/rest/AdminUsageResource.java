@@ -1,0 +1,185 @@
+package io.aigateway.admin.analytics.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigateway.admin.analytics.client.UsageQueryClient;
+import io.aigateway.admin.common.AdminQueries;
+import io.aigateway.admin.common.client.RelayAnswer;
+import io.aigateway.admin.common.client.ServiceRelay;
+import io.aigateway.admin.keys.service.Roles;
+import io.aigateway.admin.quotas.rest.QuotaRequests;
+import io.aigateway.admin.routing.client.RoutingClient;
+import io.aigateway.contracts.error.ApiError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestMulti;
+
+import java.util.Set;
+
+/**
+ * Usage and cost analytics, metrics, provider health history and alerts for admins (admin role): relays to
+ * usage-service's query API ({@code /internal/v1/usage/*}, {@code /internal/v1/health/history},
+ * {@code /internal/v1/alerts}) with an allow-list of query parameters; its answers (400 envelopes with
+ * {@code param} included) come back as they are. The costs CSV is streamed through, never held whole.
+ */
+@RolesAllowed(Roles.ADMIN)
+@Path("/api/v1/ai/admin")
+public class AdminUsageResource {
+
+    static final Set<String> FILTERS = Set.of("from", "to", "groupBy", "userId", "keyId", "provider", "model", "context",
+            "outcome");
+    static final Set<String> USAGE = union(FILTERS, Set.of("cursor", "limit"));
+    static final Set<String> COSTS = union(FILTERS, Set.of("format"));
+    static final Set<String> HISTORY = Set.of("provider", "from", "to", "cursor", "limit");
+    static final Set<String> ALERTS = Set.of("type", "subject", "from", "to", "cursor", "limit");
+    static final Set<String> WINDOWS = Set.of("15m", "1h", "24h");
+
+    private final UsageQueryClient usage;
+    private final RoutingClient routing;
+    private final QuotaRequests ids;
+    private final ObjectMapper mapper;
+
+    public AdminUsageResource(UsageQueryClient usage, RoutingClient routing, QuotaRequests ids, ObjectMapper mapper) {
+        this.usage = usage;
+        this.routing = routing;
+        this.ids = ids;
+        this.mapper = mapper;
+    }
+
+    @GET
+    @Path("/usage")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> usage(@Context UriInfo uri) {
+        return usage.get("usage/analytics", AdminQueries.relay(uri.getQueryParameters(), USAGE))
+                .map(RelayAnswer::toResponse);
+    }
+
+    @GET
+    @Path("/usage/requests/{requestId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> request(@PathParam("requestId") String requestId) {
+        return usage.request(ids.id(requestId, "requestId")).map(RelayAnswer::toResponse);
+    }
+
+    /**
+     * JSON, or CSV ({@code Accept: text/csv} or {@code format=csv}) streamed from usage-service chunk by chunk with
+     * its {@code content-disposition} (file name).
+     */
+    @GET
+    @Path("/costs")
+    // One static media type: the security check wraps the returned Multi, so RESTEasy cannot negotiate it
+    // dynamically; the answer's own content-type (JSON or CSV) is set from the relayed answer's headers.
+    @Produces("text/csv")
+    public RestMulti<Buffer> costs(@Context UriInfo uri, @HeaderParam("Accept") String accept,
+                                   @QueryParam("format") String format) {
+        String query = AdminQueries.relay(uri.getQueryParameters(), COSTS);
+        boolean csv = "csv".equalsIgnoreCase(format) || (accept != null && accept.toLowerCase().contains("text/csv")
+                && !accept.toLowerCase().contains("application/json"));
+        if (format != null && !format.equalsIgnoreCase("csv") && !format.equalsIgnoreCase("json")) {
+            throw ApiError.badRequest("'format' must be csv or json.", "format").exception();
+        }
+        Uni<ServiceRelay.Streamed> answer = csv ? usage.costsCsv(query)
+                : usage.get("usage/costs", query).map(a -> new ServiceRelay.Streamed(a.status(),
+                        a.retryAfter() == null ? java.util.Map.of("content-type", java.util.List.of("application/json"))
+                                : java.util.Map.of("content-type", java.util.List.of("application/json"),
+                                "retry-after", java.util.List.of(a.retryAfter())),
+                        a.body() == null ? io.smallrye.mutiny.Multi.createFrom().empty()
+                                : io.smallrye.mutiny.Multi.createFrom().item(Buffer.buffer(a.body()))))
+                .onFailure(io.aigateway.contracts.error.ApiException.class).recoverWithItem(t -> envelope(
+                        ((io.aigateway.contracts.error.ApiException) t).error()));
+        return RestMulti.fromUniResponse(answer, ServiceRelay.Streamed::body, ServiceRelay.Streamed::headers,
+                ServiceRelay.Streamed::status);
+    }
+
+    /** Usage-service's metrics for the window, plus routing's breaker states and cache hit rate; parts degrade. */
+    @GET
+    @Path("/metrics")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<ObjectNode> metrics(@QueryParam("window") String window, @Context UriInfo uri) {
+        AdminQueries.relay(uri.getQueryParameters(), Set.of("window"));
+        String w = window == null ? "1h" : window;
+        if (!WINDOWS.contains(w)) {
+            throw ApiError.badRequest("'window' must be one of 15m, 1h, 24h.", "window").exception();
+        }
+        Uni<RelayAnswer> m = usage.get("usage/metrics", "window=" + w);
+        Uni<RelayAnswer> b = routing.breakers();
+        Uni<RelayAnswer> c = routing.cacheStats();
+        return Uni.combine().all().unis(part(m), part(b), part(c)).asTuple().map(t -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("window", w);
+            var notes = JsonNodeFactory.instance.arrayNode();
+            out.set("usage", t.getItem1() == null ? JsonNodeFactory.instance.nullNode() : t.getItem1().json(mapper));
+            if (t.getItem1() == null) {
+                notes.add("usage-service unavailable: usage metrics unknown");
+            }
+            out.set("breakers", t.getItem2() == null ? JsonNodeFactory.instance.nullNode()
+                    : t.getItem2().json(mapper).path("breakers"));
+            if (t.getItem2() == null) {
+                notes.add("routing-service unavailable: breaker states unknown");
+            }
+            if (t.getItem3() == null) {
+                out.putNull("cache");
+                notes.add("routing-service unavailable: cache statistics unknown");
+            } else {
+                var stats = t.getItem3().json(mapper);
+                ObjectNode cache = out.putObject("cache");
+                var shared = stats.path("shared").path("hitRate");
+                cache.set("hitRate", shared.isMissingNode() ? stats.path("instance").path("hitRate") : shared);
+                cache.set("redis", stats.path("redis"));
+                cache.set("stats", stats);
+            }
+            out.set("notes", notes);
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/health/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> healthHistory(@Context UriInfo uri) {
+        return usage.get("health/history", AdminQueries.relay(uri.getQueryParameters(), HISTORY))
+                .map(RelayAnswer::toResponse);
+    }
+
+    @GET
+    @Path("/alerts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> alerts(@Context UriInfo uri) {
+        return usage.get("alerts", AdminQueries.relay(uri.getQueryParameters(), ALERTS)).map(RelayAnswer::toResponse);
+    }
+
+    private static Uni<RelayAnswer> part(Uni<RelayAnswer> call) {
+        return call.map(a -> a.ok() && a.body() != null ? a : null).onFailure().recoverWithNull();
+    }
+
+    private ServiceRelay.Streamed envelope(ApiError error) {
+        try {
+            String body = mapper.writeValueAsString(error.envelope());
+            java.util.Map<String, java.util.List<String>> headers = new java.util.LinkedHashMap<>();
+            headers.put("content-type", java.util.List.of("application/json"));
+            error.headers().forEach((k, v) -> headers.put(k, java.util.List.of(v)));
+            return new ServiceRelay.Streamed(error.status(), headers,
+                    io.smallrye.mutiny.Multi.createFrom().item(Buffer.buffer(body)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.Set<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
+    }
+}

@@ -1,0 +1,23 @@
+package io.aigateway.admin.audit.service;
+
+import io.aigateway.admin.security.ApiKeyIdentityProvider;
+import io.aigateway.contracts.internal.ApiKeyRecord;
+import io.aigateway.support.http.RequestIds;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * Who made an admin change, taken from the security identity on the request's thread (before any hop to another
+ * thread): the API key's id (never the key) and its user, and the request ID.
+ *
+ * @param id     the key id ({@code key_…}), or the user id when the identity has no API key (OIDC, later)
+ * @param userId the user the key belongs to
+ */
+public record Actor(String id, String userId, String requestId) {
+
+    public static Actor of(SecurityIdentity identity) {
+        ApiKeyRecord key = identity == null ? null : identity.getAttribute(ApiKeyIdentityProvider.KEY_ATTRIBUTE);
+        String user = identity == null || identity.getPrincipal() == null ? null : identity.getPrincipal().getName();
+        String id = key != null ? key.keyId() : user != null ? user : "?";
+        return new Actor(id, user, RequestIds.current());
+    }
+}

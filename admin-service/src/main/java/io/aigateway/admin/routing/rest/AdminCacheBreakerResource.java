@@ -1,0 +1,137 @@
+package io.aigateway.admin.routing.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigateway.admin.audit.service.Actor;
+import io.aigateway.admin.audit.service.AuditEntry;
+import io.aigateway.admin.audit.service.AuditLog;
+import io.aigateway.admin.common.JsonBodies;
+import io.aigateway.admin.common.client.RelayAnswer;
+import io.aigateway.admin.config.publish.ConfigPublisher;
+import io.aigateway.admin.keys.service.Roles;
+import io.aigateway.admin.routing.client.RoutingClient;
+import io.aigateway.contracts.config.BreakerReset;
+import io.aigateway.contracts.config.ConfigKeys;
+import io.aigateway.contracts.error.ApiError;
+import io.aigateway.contracts.error.ApiException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * The response cache and the circuit breakers for admins (admin role), relayed to routing-service's internal API:
+ * cache statistics, invalidation (body passed through: {@code key}, {@code model}, {@code provider}, {@code all};
+ * routing checks it), warming, breaker states, and a breaker reset, which also publishes a {@link BreakerReset} on
+ * {@code ai.config.v1} so that every routing instance closes that breaker, not only the one reached. Every change
+ * is audited with the status it got.
+ */
+@RolesAllowed(Roles.ADMIN)
+@Path("/api/v1/ai/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminCacheBreakerResource {
+
+    private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9]{0,63}");
+
+    private final RoutingClient routing;
+    private final ConfigPublisher publisher;
+    private final AuditLog audit;
+    private final SecurityIdentity identity;
+    private final ObjectMapper mapper;
+
+    public AdminCacheBreakerResource(RoutingClient routing, ConfigPublisher publisher, AuditLog audit,
+                                     SecurityIdentity identity, ObjectMapper mapper) {
+        this.routing = routing;
+        this.publisher = publisher;
+        this.audit = audit;
+        this.identity = identity;
+        this.mapper = mapper;
+    }
+
+    @GET
+    @Path("/cache/stats")
+    public Uni<Response> cacheStats() {
+        return routing.cacheStats().map(RelayAnswer::toResponse);
+    }
+
+    @POST
+    @Path("/cache/invalidate")
+    public Uni<Response> invalidate(String body) {
+        JsonNode json = JsonBodies.object(body);
+        return audited("cache.invalidate", "cache", json, routing.invalidate(body));
+    }
+
+    @POST
+    @Path("/cache/warm")
+    public Uni<Response> warm(String body) {
+        JsonNode json = JsonBodies.optionalObject(body);
+        return audited("cache.warm", "cache", json, routing.warm(json == null ? "{}" : body));
+    }
+
+    @GET
+    @Path("/breakers")
+    public Uni<Response> breakers() {
+        return routing.breakers().map(RelayAnswer::toResponse);
+    }
+
+    /**
+     * Closes the provider's breaker on the routing instance reached (its answer is the body) and publishes the
+     * reset for every instance; {@code "published"} says whether Kafka acknowledged it. Routing down: the reset is
+     * still published (200 with {@code "routing": null}); Kafka down as well: 503.
+     */
+    @POST
+    @Path("/breakers/{provider}/reset")
+    public Uni<Response> resetBreaker(@PathParam("provider") String provider) {
+        if (!PROVIDER.matcher(provider).matches()) {
+            throw ApiError.badRequest("A provider id must match [a-z][a-z0-9]*.", "provider").exception();
+        }
+        Actor actor = Actor.of(identity);
+        BreakerReset reset = new BreakerReset(provider, Instant.now(), actor.id());
+        Uni<RelayAnswer> reached = routing.resetBreaker(provider);
+        return reached.map(a -> (Object) a).onFailure(ApiException.class).recoverWithItem(t -> t)
+                .flatMap(result -> {
+                    RelayAnswer a = result instanceof RelayAnswer r ? r : null;
+                    if (a != null && !a.ok()) {
+                        // routing's own refusal (404 unknown provider): relayed, nothing published
+                        return record("breaker.reset", "provider:" + provider, null, a.status(), actor)
+                                .replaceWith(a.toResponse());
+                    }
+                    return publisher.send(ConfigKeys.breakerReset(provider), reset).flatMap(published -> {
+                        if (a == null && !published) {
+                            ApiException e = (ApiException) result;
+                            return record("breaker.reset", "provider:" + provider, null, e.error().status(), actor)
+                                    .replaceWith(() -> { throw e; });
+                        }
+                        ObjectNode out = JsonNodeFactory.instance.objectNode();
+                        out.put("provider", provider);
+                        out.set("routing", a == null ? JsonNodeFactory.instance.nullNode() : a.json(mapper));
+                        out.put("published", published);
+                        out.put("requestedAt", reset.requestedAt().toString());
+                        return record("breaker.reset", "provider:" + provider, out, 200, actor)
+                                .replaceWith(Response.ok(out).build());
+                    });
+                });
+    }
+
+    private Uni<Response> audited(String action, String target, JsonNode request, Uni<RelayAnswer> call) {
+        Actor actor = Actor.of(identity);
+        return call.onItemOrFailure().call((a, t) -> record(action, target, request,
+                        a != null ? a.status() : t instanceof ApiException e ? e.error().status() : 500, actor))
+                .map(RelayAnswer::toResponse);
+    }
+
+    private Uni<Void> record(String action, String target, JsonNode after, int status, Actor actor) {
+        return audit.record(new AuditEntry(actor, action, target, null, after, status));
+    }
+}
