@@ -12,6 +12,8 @@ public interface UsageConfig {
 
     Query query();
 
+    Analytics analytics();
+
     Retry retry();
 
     Health health();
@@ -52,6 +54,15 @@ public interface UsageConfig {
 
     interface Query {
         @WithDefault("50")
+        int defaultLimit();
+
+        @WithDefault("1000")
+        int maxLimit();
+    }
+
+    /** Page size of {@code GET /internal/v1/usage/analytics}. */
+    interface Analytics {
+        @WithDefault("100")
         int defaultLimit();
 
         @WithDefault("1000")
