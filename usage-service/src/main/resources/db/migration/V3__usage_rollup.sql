@@ -36,9 +36,7 @@ FROM usage.usage_records
 GROUP BY 1, 2, 3, 4, 5
 ON CONFLICT (hour, provider, model, context, outcome) DO NOTHING;
 
--- Raw rows by time: the partial hours at the edges of a range, every report that groups or filters by user/key
--- without a userId, the metrics windows and the p95/p99 latency percentiles (read from raw rows over the range).
-CREATE INDEX IF NOT EXISTS usage_records_occurred_idx ON usage.usage_records (occurred_at);
--- keyId filter
-CREATE INDEX IF NOT EXISTS usage_records_key_occurred_idx ON usage.usage_records (key_id, occurred_at);
--- (user_id, occurred_at) and (request_id) exist since V1.
+-- Raw rows: the partial hours at the edges of a range, every report that groups or filters by user/key, the metrics
+-- windows and the p95/p99 latency percentiles use the indexes that already exist: usage_records_occurred_idx
+-- (occurred_at) and usage_records_key_occurred_idx (key_id, occurred_at) from V2, usage_records_user_occurred_idx
+-- (user_id, occurred_at DESC) and usage_records_request_idx (request_id) from V1. No new index on the raw table.
