@@ -67,6 +67,13 @@ public interface UsageConfig {
 
         @WithDefault("1000")
         int maxLimit();
+
+        /**
+         * Most rows the costs JSON holds (it is built in memory); a report with more is a 400 pointing at
+         * {@code format=csv}, which streams any number of rows.
+         */
+        @WithDefault("50000")
+        int costsJsonMaxRows();
     }
 
     /** Back-off for transient database failures while storing an event (retried until it succeeds). */

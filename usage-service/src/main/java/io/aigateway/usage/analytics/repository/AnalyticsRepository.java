@@ -66,14 +66,15 @@ public class AnalyticsRepository {
         return list(ReportSql.analyticsPage(from, to, groupBy, filters, after, limit), groupBy.size(), true);
     }
 
-    /** Every aggregate row (no p95), in group order. */
-    public Uni<List<Aggregate>> aggregate(Instant from, Instant to, List<GroupBy> groupBy, Filters filters) {
-        return list(ReportSql.aggregate(from, to, groupBy, filters, null, 0), groupBy.size(), false);
+    /** Every aggregate row (no p95), in group order; {@code limit} 0 = all. */
+    public Uni<List<Aggregate>> aggregate(Instant from, Instant to, List<GroupBy> groupBy, Filters filters,
+                                          int limit) {
+        return list(ReportSql.aggregate(from, to, groupBy, filters, null, limit), groupBy.size(), false);
     }
 
     /** The totals of [from, to) (one row). */
     public Uni<Aggregate> totals(Instant from, Instant to, Filters filters) {
-        return aggregate(from, to, List.of(), filters).map(rows -> rows.get(0));
+        return aggregate(from, to, List.of(), filters, 0).map(rows -> rows.get(0));
     }
 
     /**

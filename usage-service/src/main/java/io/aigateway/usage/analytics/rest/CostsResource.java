@@ -6,6 +6,7 @@ import io.aigateway.usage.analytics.service.AnalyticsParams;
 import io.aigateway.usage.analytics.service.AnalyticsService;
 import io.aigateway.usage.analytics.service.AnalyticsViews.CostReport;
 import io.aigateway.usage.analytics.service.GroupBy;
+import io.aigateway.usage.config.UsageConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -36,9 +37,11 @@ public class CostsResource {
     static final Set<GroupBy> GROUPS = EnumSet.of(GroupBy.PROVIDER, GroupBy.MODEL, GroupBy.USER, GroupBy.DAY);
 
     private final AnalyticsService analytics;
+    private final int jsonMaxRows;
 
-    public CostsResource(AnalyticsService analytics) {
+    public CostsResource(AnalyticsService analytics, UsageConfig config) {
         this.analytics = analytics;
+        this.jsonMaxRows = config.analytics().costsJsonMaxRows();
     }
 
     @GET
@@ -50,7 +53,7 @@ public class CostsResource {
         checkFormat(format);
         Instant now = Instant.now();
         return analytics.costs(AnalyticsParams.range(from, to, now), AnalyticsParams.groupBy(groupBy, GROUPS),
-                AnalyticsParams.filters(userId, keyId, provider, model, context, outcome), now);
+                AnalyticsParams.filters(userId, keyId, provider, model, context, outcome), now, jsonMaxRows);
     }
 
     @GET

@@ -79,9 +79,17 @@ public class AnalyticsService {
         });
     }
 
-    public Uni<CostReport> costs(TimeRange range, List<GroupBy> groupBy, Filters filters, Instant now) {
+    /** The cost report; more than {@code maxRows} rows is a 400 naming groupBy (the CSV has no limit). */
+    public Uni<CostReport> costs(TimeRange range, List<GroupBy> groupBy, Filters filters, Instant now, int maxRows) {
         Projection.Windows w = Projection.Windows.at(now);
-        Uni<List<Aggregate>> rows = repository.aggregate(range.from(), range.to(), groupBy, filters);
+        Uni<List<Aggregate>> rows = repository.aggregate(range.from(), range.to(), groupBy, filters, maxRows + 1)
+                .invoke(list -> {
+                    if (list.size() > maxRows) {
+                        throw ApiError.badRequest("The report has more than " + maxRows + " rows: ask for it as CSV "
+                                + "(format=csv or Accept: text/csv), or group or filter it more narrowly.", "groupBy")
+                                .exception();
+                    }
+                });
         Uni<Aggregate> monthToDate = repository.totals(w.monthStart(), w.asOf(), filters);
         Uni<Aggregate> trailing = repository.totals(w.trailingFrom(), w.trailingTo(), filters);
         return Uni.combine().all().unis(rows, monthToDate, trailing).asTuple().map(t -> {
