@@ -12,6 +12,8 @@ public interface UsageConfig {
 
     Query query();
 
+    Analytics analytics();
+
     Retry retry();
 
     Health health();
@@ -56,6 +58,22 @@ public interface UsageConfig {
 
         @WithDefault("1000")
         int maxLimit();
+    }
+
+    /** Page size of {@code GET /internal/v1/usage/analytics}. */
+    interface Analytics {
+        @WithDefault("100")
+        int defaultLimit();
+
+        @WithDefault("1000")
+        int maxLimit();
+
+        /**
+         * Most rows the costs JSON holds (it is built in memory); a report with more is a 400 pointing at
+         * {@code format=csv}, which streams any number of rows.
+         */
+        @WithDefault("50000")
+        int costsJsonMaxRows();
     }
 
     /** Back-off for transient database failures while storing an event (retried until it succeeds). */

@@ -28,23 +28,46 @@ public class UsageRecordRepository {
             + "usage_estimated, cost_usd, cost_saved_usd, latency_ms, ttft_ms, streamed, cached, outcome, "
             + "error_class, attempts";
 
-    private static final String INSERT = "INSERT INTO usage.usage_records (" + COLUMNS + ") VALUES "
+    /**
+     * The rows an insert actually added ({@code RETURNING} of {@code ON CONFLICT DO NOTHING}) are added to the hourly
+     * rollup {@code usage.usage_hourly} in the same statement, so in the same transaction: a duplicate (redelivered)
+     * event adds nothing to either table. Rollup rows are written in key order so concurrent batches lock them in
+     * the same order. The statement's result is the number of rows added.
+     */
+    private static final String ROLLUP_FROM_INSERTED = "RETURNING occurred_at, provider, model, context, outcome, "
+            + "cached, prompt_tokens, completion_tokens, cost_usd, cost_saved_usd, latency_ms), "
+            + "roll AS (INSERT INTO usage.usage_hourly AS h (hour, provider, model, context, outcome, requests, errors, "
+            + "cached_requests, prompt_tokens, completion_tokens, cost_usd, cost_saved_usd, latency_ms_sum) "
+            + "SELECT date_trunc('hour', occurred_at, 'UTC'), coalesce(provider, ''), coalesce(model, ''), "
+            + "coalesce(context, ''), outcome, count(*), count(*) FILTER (WHERE outcome <> 'SUCCESS'), "
+            + "count(*) FILTER (WHERE cached), sum(prompt_tokens), sum(completion_tokens), sum(cost_usd), "
+            + "coalesce(sum(cost_saved_usd), 0), sum(latency_ms) FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 "
+            + "ON CONFLICT (hour, provider, model, context, outcome) DO UPDATE SET "
+            + "requests = h.requests + EXCLUDED.requests, errors = h.errors + EXCLUDED.errors, "
+            + "cached_requests = h.cached_requests + EXCLUDED.cached_requests, "
+            + "prompt_tokens = h.prompt_tokens + EXCLUDED.prompt_tokens, "
+            + "completion_tokens = h.completion_tokens + EXCLUDED.completion_tokens, "
+            + "cost_usd = h.cost_usd + EXCLUDED.cost_usd, cost_saved_usd = h.cost_saved_usd + EXCLUDED.cost_saved_usd, "
+            + "latency_ms_sum = h.latency_ms_sum + EXCLUDED.latency_ms_sum) "
+            + "SELECT count(*) FROM ins";
+
+    private static final String INSERT = "WITH ins AS (INSERT INTO usage.usage_records (" + COLUMNS + ") VALUES "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-            + "$22, $23) ON CONFLICT (event_id) DO NOTHING";
+            + "$22, $23) ON CONFLICT (event_id) DO NOTHING " + ROLLUP_FROM_INSERTED;
 
     /**
      * A whole batch in one statement: one array parameter per column, {@code unnest} turns them back into rows.
      * The statement text (and so its prepared plan) is the same for every batch size; duplicates, also within
      * the batch, are skipped by {@code ON CONFLICT}. Attempts travel as JSON text and are cast to jsonb.
      */
-    private static final String INSERT_ALL = "INSERT INTO usage.usage_records (" + COLUMNS + ") SELECT "
+    private static final String INSERT_ALL = "WITH ins AS (INSERT INTO usage.usage_records (" + COLUMNS + ") SELECT "
             + "event_id, request_id, occurred_at, user_id, key_id, context, requested_model, provider, model, "
             + "policy, prompt_tokens, completion_tokens, total_tokens, usage_estimated, cost_usd, cost_saved_usd, "
             + "latency_ms, ttft_ms, streamed, cached, outcome, error_class, attempts::jsonb FROM unnest("
             + "$1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], "
             + "$8::text[], $9::text[], $10::text[], $11::int4[], $12::int4[], $13::int4[], $14::bool[], "
             + "$15::numeric[], $16::numeric[], $17::int8[], $18::int8[], $19::bool[], $20::bool[], $21::text[], "
-            + "$22::text[], $23::text[]) AS e(" + COLUMNS + ") ON CONFLICT (event_id) DO NOTHING";
+            + "$22::text[], $23::text[]) AS e(" + COLUMNS + ") ON CONFLICT (event_id) DO NOTHING " + ROLLUP_FROM_INSERTED;
 
     private static final String EMPTY_ATTEMPTS = "[]";
 
@@ -53,6 +76,9 @@ public class UsageRecordRepository {
 
     private static final String SELECT_BY_USER_AND_REQUEST = "SELECT " + COLUMNS + " FROM usage.usage_records "
             + "WHERE user_id = $1 AND request_id = $2 ORDER BY occurred_at DESC, id DESC LIMIT $3";
+
+    private static final String SELECT_BY_REQUEST = "SELECT " + COLUMNS + " FROM usage.usage_records "
+            + "WHERE request_id = $1 ORDER BY occurred_at, id LIMIT 1000";
 
     private final Pool pool;
 
@@ -86,7 +112,7 @@ public class UsageRecordRepository {
                 .addValue(e.outcome().name())
                 .addValue(e.errorClass())
                 .addValue(attemptsJson(e.attempts()));
-        return pool.preparedQuery(INSERT).execute(t).map(rows -> rows.rowCount() > 0);
+        return pool.preparedQuery(INSERT).execute(t).map(rows -> added(rows) > 0);
     }
 
     /**
@@ -151,7 +177,22 @@ public class UsageRecordRepository {
                 .addValue(usageEstimated).addValue(costUsd).addValue(costSavedUsd).addValue(latencyMs)
                 .addValue(ttftMs).addValue(streamed).addValue(cached).addValue(outcomes).addValue(errorClasses)
                 .addValue(attempts);
-        return pool.preparedQuery(INSERT_ALL).execute(t).map(RowSet::rowCount);
+        return pool.preparedQuery(INSERT_ALL).execute(t).map(UsageRecordRepository::added);
+    }
+
+    private static int added(RowSet<Row> rows) {
+        return rows.iterator().next().getLong(0).intValue();
+    }
+
+    /** Every record of one request (normally one; retries of the same request give more), oldest first. */
+    public Uni<List<UsageEvent>> findByRequest(String requestId) {
+        return pool.preparedQuery(SELECT_BY_REQUEST).execute(Tuple.of(requestId)).map(rows -> {
+            List<UsageEvent> out = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                out.add(toEvent(row));
+            }
+            return out;
+        });
     }
 
     /** Newest first. {@code requestId} may be null (no filter). */
