@@ -105,6 +105,9 @@ class AdminRelayApiTest {
                 .willReturn(json(200, json)));
         given().auth().oauth2(adminKey).queryParam("groupBy", "provider").get(ADMIN + "/costs")
                 .then().statusCode(200).contentType(ContentType.JSON).body(equalTo(json));
+        // a client that asks for JSON by name gets it too (not 406)
+        given().auth().oauth2(adminKey).accept(ContentType.JSON).queryParam("groupBy", "provider").get(ADMIN + "/costs")
+                .then().statusCode(200).contentType(ContentType.JSON).body(equalTo(json));
 
         StringBuilder csv = new StringBuilder("provider,day,requests,promptTokens,completionTokens,costUsd,costSavedUsd\r\n");
         for (int i = 0; i < 20_000; i++) {

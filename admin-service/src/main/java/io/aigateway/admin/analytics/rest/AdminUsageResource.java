@@ -15,7 +15,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -73,34 +72,38 @@ public class AdminUsageResource {
         return usage.request(ids.id(requestId, "requestId")).map(RelayAnswer::toResponse);
     }
 
+    static final String COSTS_PATH = "/api/v1/ai/admin/costs";
+    static final String TEXT_CSV = "text/csv";
+
+    /** The costs report as JSON ({@link CostsFormatFilter} sends CSV requests to {@link #costsCsv}). */
+    @GET
+    @Path("/costs")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> costs(@Context UriInfo uri, @QueryParam("format") String format) {
+        checkFormat(format);
+        return usage.get("usage/costs", AdminQueries.relay(uri.getQueryParameters(), COSTS)).map(RelayAnswer::toResponse);
+    }
+
     /**
-     * JSON, or CSV ({@code Accept: text/csv} or {@code format=csv}) streamed from usage-service chunk by chunk with
-     * its {@code content-disposition} (file name).
+     * The cost rows as CSV ({@code Accept: text/csv} or {@code format=csv}), streamed from usage-service chunk by chunk
+     * with its {@code content-disposition} (file name), never held whole.
      */
     @GET
     @Path("/costs")
-    // One static media type: the security check wraps the returned Multi, so RESTEasy cannot negotiate it
-    // dynamically; the answer's own content-type (JSON or CSV) is set from the relayed answer's headers.
-    @Produces("text/csv")
-    public RestMulti<Buffer> costs(@Context UriInfo uri, @HeaderParam("Accept") String accept,
-                                   @QueryParam("format") String format) {
-        String query = AdminQueries.relay(uri.getQueryParameters(), COSTS);
-        boolean csv = "csv".equalsIgnoreCase(format) || (accept != null && accept.toLowerCase().contains("text/csv")
-                && !accept.toLowerCase().contains("application/json"));
-        if (format != null && !format.equalsIgnoreCase("csv") && !format.equalsIgnoreCase("json")) {
-            throw ApiError.badRequest("'format' must be csv or json.", "format").exception();
-        }
-        Uni<ServiceRelay.Streamed> answer = csv ? usage.costsCsv(query)
-                : usage.get("usage/costs", query).map(a -> new ServiceRelay.Streamed(a.status(),
-                        a.retryAfter() == null ? java.util.Map.of("content-type", java.util.List.of("application/json"))
-                                : java.util.Map.of("content-type", java.util.List.of("application/json"),
-                                "retry-after", java.util.List.of(a.retryAfter())),
-                        a.body() == null ? io.smallrye.mutiny.Multi.createFrom().empty()
-                                : io.smallrye.mutiny.Multi.createFrom().item(Buffer.buffer(a.body()))))
+    @Produces(TEXT_CSV)
+    public RestMulti<Buffer> costsCsv(@Context UriInfo uri, @QueryParam("format") String format) {
+        checkFormat(format);
+        Uni<ServiceRelay.Streamed> answer = usage.costsCsv(AdminQueries.relay(uri.getQueryParameters(), COSTS))
                 .onFailure(io.aigateway.contracts.error.ApiException.class).recoverWithItem(t -> envelope(
                         ((io.aigateway.contracts.error.ApiException) t).error()));
         return RestMulti.fromUniResponse(answer, ServiceRelay.Streamed::body, ServiceRelay.Streamed::headers,
                 ServiceRelay.Streamed::status);
+    }
+
+    private static void checkFormat(String format) {
+        if (format != null && !format.equalsIgnoreCase("csv") && !format.equalsIgnoreCase("json")) {
+            throw ApiError.badRequest("'format' must be csv or json.", "format").exception();
+        }
     }
 
     /** Usage-service's metrics for the window, plus routing's breaker states and cache hit rate; parts degrade. */
