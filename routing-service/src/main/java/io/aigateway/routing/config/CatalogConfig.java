@@ -22,6 +22,6 @@ public interface CatalogConfig {
      * After a provider override arrives on {@code ai.config.v1}, the catalog is re-read from adapter-service after each
      * of these delays (adapter applies the same record; only its catalog can turn a provider back on).
      */
-    @WithDefault("300ms,1500ms")
+    @WithDefault("250ms,1s")
     List<Duration> refetchAfterOverride();
 }
