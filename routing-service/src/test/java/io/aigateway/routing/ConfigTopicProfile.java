@@ -10,6 +10,7 @@ public class ConfigTopicProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("aigw.config-topic.enabled", "true",
+                "aigw.config-topic.retry-interval", "500ms",
                 "aigw.catalog.refresh-interval", "10m");
     }
 }

@@ -78,6 +78,9 @@ class ConfigTopicTest {
     /** Tombstones for every key these tests use (also what other tests may have left), then the file/adapter state. */
     @BeforeEach
     void reset() {
+        // the follower retries every 500 ms while the topic is missing (the publisher may just have created it)
+        await("following").atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'routing' }.data.configTopic", equalTo("following")));
         KEYS.forEach(k -> topic.publish(k, null));
         AdapterMock.server.resetAll();
         AdapterMock.stubCatalog();
@@ -219,6 +222,7 @@ class ConfigTopicTest {
     @Test
     void readinessSaysTheTopicIsFollowed() {
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'routing' }.data.configTopic", equalTo("following"));
+                .body("checks.find { it.name == 'routing' }.data.configTopic", equalTo("following"))
+                .body("checks.find { it.name == 'routing' }.data.configRecords", org.hamcrest.Matchers.greaterThan(0));
     }
 }
