@@ -76,8 +76,8 @@ class ConfigTopicReloadTest {
 
     @Test
     void aProviderRecordReloadsPricesAndTheModelList() {
+        // no stub at start: the periodic read retries every 2 s until this answer, then waits 10 min
         stubRouting("0.001", models(true));
-        prices.reload();
         await().atMost(Duration.ofSeconds(10)).until(() -> new BigDecimal("0.001").equals(prices.of("cfgedge/m").promptPer1k()));
         await("following").atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'edge-config-topic' }.data.configTopic", equalTo("following")));
@@ -90,7 +90,8 @@ class ConfigTopicReloadTest {
                 1, Instant.now(), "test-admin"));
         await("prices re-read").atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(50))
                 .until(() -> new BigDecimal("0.5").equals(prices.of("cfgedge/m").promptPer1k()));
-        given().header("Authorization", key.bearer()).get("/v1/models").then().statusCode(200).body(equalTo(models(false)));
+        await("model list re-read").atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> given().header("Authorization", key.bearer()).get("/v1/models").then().statusCode(200).body(equalTo(models(false))));
         given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString("aigw_config_records_total{kind=\"provider\""));
     }
 }
