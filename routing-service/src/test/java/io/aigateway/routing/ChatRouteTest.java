@@ -35,8 +35,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -306,12 +304,14 @@ class ChatRouteTest {
     }
 
     @Test
-    void modelsListsGroupsAndEnabledProviderModels() {
+    void modelsListsGroupsAndProviderModelsMarkingTheDisabled() {
         given().header("X-Aigw-Internal-Token", TOKEN).get("/internal/v1/models")
                 .then().statusCode(200)
                 .body("object", equalTo("list"))
-                .body("data.id", hasItems("chat-default", "down-group", "fake/fake-chat", "fake/fake-chat-large", "fakeb/fake-chat"))
-                .body("data.id", not(hasItem("down/down-model")))
+                .body("data.id", hasItems("chat-default", "down-group", "fake/fake-chat", "fake/fake-chat-large", "fakeb/fake-chat", "down/down-model"))
+                .body("data.find { it.id == 'fake/fake-chat' }.aigw.enabled", equalTo(true))
+                .body("data.find { it.id == 'down/down-model' }.aigw.enabled", equalTo(false))
+                .body("data.find { it.id == 'down-group' }.aigw.enabled", equalTo(false))
                 .body("data.find { it.id == 'chat-default' }.owned_by", equalTo("aigw"))
                 .body("data.find { it.id == 'fakeb/fake-chat' }.owned_by", equalTo("fakeb"));
     }

@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code GET /v1/models} (authenticated): routing's {@code GET /internal/v1/models} relayed. Successful answers
- * are reused for a few seconds; concurrent requests share one upstream call.
+ * are reused for a few seconds ({@link #invalidate()} drops them early); concurrent requests share one upstream call.
  */
 @ApplicationScoped
 public class ModelsHandler implements Handler<RoutingContext> {
@@ -66,6 +66,11 @@ public class ModelsHandler implements Handler<RoutingContext> {
                             .putHeader("content-type", answer.contentType())
                             .end(answer.body());
                 }, failure -> errors.send(rc, errors.toError(failure)));
+    }
+
+    /** Drops the reused answer: the next request reads routing's list (after a provider or group change). */
+    public void invalidate() {
+        slot = null;
     }
 
     private Uni<Answer> models(String rid) {

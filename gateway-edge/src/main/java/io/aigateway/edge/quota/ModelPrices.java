@@ -6,6 +6,7 @@ import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.routing.RoutingClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -22,7 +23,8 @@ import java.util.UUID;
 /**
  * The highest price per model name (routing-service's {@code GET /internal/v1/models/prices}), read at start and every
  * {@code aigw.quota.prices-refresh}; a name it does not know (routing will answer 404 for it) and the time before the
- * first read use the highest price of all, or the configured fallback price.
+ * first read use the highest price of all, or the configured fallback price. {@link #reload()} re-reads them at once
+ * (configtopic/ConfigTopicListener, after a provider or group change on {@code ai.config.v1}).
  */
 @ApplicationScoped
 public class ModelPrices {
@@ -73,13 +75,30 @@ public class ModelPrices {
         return !table.models().isEmpty();
     }
 
+    /** Reads the prices now and schedules the next periodic read (the chain started at start). */
     void refresh() {
+        load().onComplete(ar -> {
+            if (!stopped) {
+                vertx.setTimer(ar.result() ? config.pricesRefresh().toMillis() : RETRY_MS, id -> refresh());
+            }
+        });
+    }
+
+    /** Reads the prices now, outside the periodic chain; keeps the current table when routing cannot answer. */
+    public void reload() {
+        if (config.enabled() && !stopped) {
+            load();
+        }
+    }
+
+    /** @return whether the table was replaced (never a failed future) */
+    private Future<Boolean> load() {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         h.set("accept", "application/json");
         h.set(AigwHeaders.REQUEST_ID, "prices-" + UUID.randomUUID());
-        routing.call(HttpMethod.GET, PATH, h, null, 5000).send()
+        return routing.call(HttpMethod.GET, PATH, h, null, 5000).send()
                 .compose(resp -> resp.body().map(b -> resp.statusCode() == 200 ? b : null))
-                .onComplete(ar -> {
+                .transform(ar -> {
                     boolean ok = false;
                     if (ar.succeeded() && ar.result() != null) {
                         try {
@@ -91,9 +110,7 @@ public class ModelPrices {
                     } else if (ar.failed()) {
                         LOG.debugf("model prices not read from routing-service: %s", ar.cause().toString());
                     }
-                    if (!stopped) {
-                        vertx.setTimer(ok ? config.pricesRefresh().toMillis() : RETRY_MS, id -> refresh());
-                    }
+                    return Future.succeededFuture(ok);
                 });
     }
 

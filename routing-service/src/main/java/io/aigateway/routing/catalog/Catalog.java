@@ -1,5 +1,6 @@
 package io.aigateway.routing.catalog;
 
+import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.catalog.ProviderInfo;
 
 import java.time.Instant;
@@ -26,5 +27,17 @@ public record Catalog(List<ProviderInfo> providers, Map<String, ProviderInfo> by
 
     public static boolean available(ProviderInfo p) {
         return p.enabled() && p.healthy();
+    }
+
+    /**
+     * The provider is available and the model is not turned off. A model the catalog does not list counts as on:
+     * a pinned or grouped model id is passed to the provider as is.
+     */
+    public static boolean available(ProviderInfo p, String modelId) {
+        if (!available(p)) {
+            return false;
+        }
+        ModelInfo m = p.model(modelId);
+        return m == null || m.isEnabled();
     }
 }

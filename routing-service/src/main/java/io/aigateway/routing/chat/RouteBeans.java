@@ -2,6 +2,7 @@ package io.aigateway.routing.chat;
 
 import io.aigateway.routing.breaker.ProviderBreakers;
 import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.route.ModelGroups;
 import io.aigateway.routing.route.ModelResolver;
 import io.aigateway.routing.route.ModelRouter;
 import io.aigateway.routing.route.PreferenceSource;
@@ -13,10 +14,17 @@ import jakarta.inject.Singleton;
 @Singleton
 public class RouteBeans {
 
+    /** The file's groups; those published on ai.config.v1 replace them (configtopic/ConfigTopicListener). */
     @Produces
     @Singleton
-    ModelResolver resolver(RoutingConfig config) {
-        return new ModelResolver(config.groups(), config.noCandidateRetryAfterSeconds());
+    ModelGroups groups(RoutingConfig config) {
+        return new ModelGroups(config.groups());
+    }
+
+    @Produces
+    @Singleton
+    ModelResolver resolver(ModelGroups groups, RoutingConfig config) {
+        return new ModelResolver(groups, config.noCandidateRetryAfterSeconds());
     }
 
     /** User preferences come from preferences/PreferenceService (Redis mirror + local cache; PostgreSQL on a miss). */

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code aigw_routing_retries_total{provider}}, {@code aigw_routing_fallbacks_total{provider}} (from that provider),
  * {@code aigw_routing_breaker_state{provider}} (0 closed, 1 half-open, 2 open),
  * {@code aigw_routing_breaker_transitions_total{provider,state}}, {@code aigw_routing_decisions_total{policy}},
- * {@code aigw_routing_provider_latency_seconds{provider}} (histogram). Meters cached per tag set.
+ * {@code aigw_routing_provider_latency_seconds{provider}} (histogram), {@code aigw_config_records_total{kind}} (records
+ * of {@code ai.config.v1} handled, kind {@code provider|group|breaker-reset}, or {@code invalid|other} for records
+ * not understood; never an entity id). Meters cached per tag set.
  */
 @ApplicationScoped
 public class RoutingMetrics {
@@ -107,6 +109,11 @@ public class RoutingMetrics {
     public void decision(String policy) {
         decisions.computeIfAbsent(policy, p -> Counter.builder("aigw.routing.decisions")
                 .description("Routing decisions by policy").tag("policy", p).register(registry)).increment();
+    }
+
+    /** One {@code ai.config.v1} record handled; {@code kind} is a fixed word, never an entity id. */
+    public void configRecord(String kind) {
+        counter("aigw.config.records", "Records of ai.config.v1 handled, by kind", "kind", kind).increment();
     }
 
     /** @param state 0 closed, 1 half-open, 2 open */

@@ -8,11 +8,17 @@ import io.aigateway.contracts.catalog.ModelInfo;
  *
  * @param contextWindow the model's context window from the catalog, 0 when the catalog does not list it
  * @param info          the model's catalog entry (prices, quality, capabilities), null when not listed
+ * @param priority      the provider's priority ({@code ProviderInfo.priority}): higher first among equals
  */
-public record Candidate(String providerId, String modelId, int contextWindow, ModelInfo info) {
+public record Candidate(String providerId, String modelId, int contextWindow, ModelInfo info, int priority) {
 
     public Candidate(String providerId, String modelId, int contextWindow) {
-        this(providerId, modelId, contextWindow, null);
+        this(providerId, modelId, contextWindow, null, 0);
+    }
+
+    /** Priority 0. */
+    public Candidate(String providerId, String modelId, int contextWindow, ModelInfo info) {
+        this(providerId, modelId, contextWindow, info, 0);
     }
 
     /** {@code provider/model}: the key of per-candidate statistics. */

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * Resolves a requested model name to candidates (docs/architecture.md, "Model names"): (1) a configured model
  * group, (2) {@code <providerId>/<modelId>} for a provider of the catalog (pinned; the model id may contain
  * '/'), (3) a bare model id, to every provider whose catalog lists it, in catalog order. Disabled and
- * unhealthy providers are skipped. Pure logic: the catalog is passed in.
+ * unhealthy providers and disabled models are skipped (matched but unavailable: 503, as for a disabled provider).
+ * Groups come from {@link ModelGroups} (file + published). Pure logic: the catalog is passed in.
  */
 public final class ModelResolver {
 
@@ -23,16 +24,22 @@ public final class ModelResolver {
     public record GroupMember(String providerId, String modelId) {
     }
 
-    private final Map<String, List<GroupMember>> groups;
+    private final ModelGroups groups;
     private final long noCandidateRetryAfterSeconds;
 
-    public ModelResolver(Map<String, String> groupConfig, long noCandidateRetryAfterSeconds) {
-        this.groups = parseGroups(groupConfig);
+    public ModelResolver(ModelGroups groups, long noCandidateRetryAfterSeconds) {
+        this.groups = groups;
         this.noCandidateRetryAfterSeconds = noCandidateRetryAfterSeconds;
     }
 
+    /** With the file's groups only. */
+    public ModelResolver(Map<String, String> groupConfig, long noCandidateRetryAfterSeconds) {
+        this(new ModelGroups(groupConfig), noCandidateRetryAfterSeconds);
+    }
+
+    /** The groups in force now (file + published). */
     public Map<String, List<GroupMember>> groups() {
-        return groups;
+        return groups.current();
     }
 
     /**
@@ -40,7 +47,7 @@ public final class ModelResolver {
      *                                                   503 with {@code retry-after} when matches exist but none is available
      */
     public Resolution resolve(String model, Catalog catalog) {
-        List<GroupMember> group = groups.get(model);
+        List<GroupMember> group = groups.current().get(model);
         if (group != null) {
             List<Candidate> out = new ArrayList<>(group.size());
             boolean matched = false;
@@ -50,7 +57,7 @@ public final class ModelResolver {
                     continue;
                 }
                 matched = true;
-                if (Catalog.available(p)) {
+                if (Catalog.available(p, m.modelId())) {
                     out.add(candidate(p, m.modelId()));
                 }
             }
@@ -60,8 +67,8 @@ public final class ModelResolver {
         if (slash > 0 && slash < model.length() - 1) {
             ProviderInfo p = catalog.provider(model.substring(0, slash));
             if (p != null) {
-                List<Candidate> out = Catalog.available(p)
-                        ? List.of(candidate(p, model.substring(slash + 1))) : List.of();
+                String modelId = model.substring(slash + 1);
+                List<Candidate> out = Catalog.available(p, modelId) ? List.of(candidate(p, modelId)) : List.of();
                 return result(model, out, true, "pinned");
             }
         }
@@ -73,8 +80,8 @@ public final class ModelResolver {
                 continue;
             }
             matched = true;
-            if (Catalog.available(p)) {
-                out.add(new Candidate(p.id(), mi.id(), mi.contextWindow(), mi));
+            if (Catalog.available(p) && mi.isEnabled()) {
+                out.add(new Candidate(p.id(), mi.id(), mi.contextWindow(), mi, p.priority()));
             }
         }
         return result(model, out, matched, "model-match");
@@ -93,7 +100,17 @@ public final class ModelResolver {
 
     private static Candidate candidate(ProviderInfo p, String modelId) {
         ModelInfo mi = p.model(modelId);
-        return new Candidate(p.id(), modelId, mi == null ? 0 : mi.contextWindow(), mi);
+        return new Candidate(p.id(), modelId, mi == null ? 0 : mi.contextWindow(), mi, p.priority());
+    }
+
+    /** {@code providerId/modelId} (the model id may contain '/'), or null when {@code spec} is not that. */
+    static GroupMember member(String spec) {
+        String s = spec == null ? "" : spec.trim();
+        int slash = s.indexOf('/');
+        if (slash <= 0 || slash == s.length() - 1) {
+            return null;
+        }
+        return new GroupMember(s.substring(0, slash), s.substring(slash + 1));
     }
 
     static Map<String, List<GroupMember>> parseGroups(Map<String, String> config) {
@@ -104,13 +121,12 @@ public final class ModelResolver {
         config.forEach((name, spec) -> {
             List<GroupMember> members = new ArrayList<>();
             for (String part : spec.split(",")) {
-                String s = part.trim();
-                int slash = s.indexOf('/');
-                if (slash <= 0 || slash == s.length() - 1) {
+                GroupMember m = member(part);
+                if (m == null) {
                     throw new IllegalArgumentException("aigw.routing.groups." + name
-                            + ": member '" + s + "' is not providerId/modelId");
+                            + ": member '" + part.trim() + "' is not providerId/modelId");
                 }
-                members.add(new GroupMember(s.substring(0, slash), s.substring(slash + 1)));
+                members.add(m);
             }
             out.put(name, List.copyOf(members));
         });

@@ -26,7 +26,9 @@ import java.util.List;
  * whose circuit is open is simply not there: the others serve). Preferences come from {@link PreferenceSource},
  * loaded asynchronously by {@link #routeAsync}; the other policies never wait for anything.</li>
  * </ul>
- * Sorting is stable: ties keep the configured order.
+ * Before the policy, the candidates are put in provider priority order (higher first; equal priorities keep the
+ * configured order): that is the configured (fallback) order the policies start from. Every policy's sort is stable,
+ * so candidates a policy ranks equal stay in priority order; round-robin rotates the priority-ordered list.
  */
 public final class ModelRouter {
 
@@ -111,6 +113,7 @@ public final class ModelRouter {
             throw ApiError.noCandidate("Every provider for model '" + resolution.requestedModel()
                     + "' is failing (circuit open); try again shortly.", noCandidateRetryAfterSeconds).exception();
         }
+        byPriority(permitted);
         List<Candidate> ordered;
         String preferenceContext = null;
         if (policy == RoutePolicy.USER_PREFERENCE) {
@@ -121,6 +124,16 @@ public final class ModelRouter {
         }
         return new Route(new Resolution(resolution.requestedModel(), ordered,
                 resolution.reason() + ",policy:" + policy.wireName()), policy, preferenceContext);
+    }
+
+    /** Higher {@link Candidate#priority()} first, in place; stable (equal priorities keep their order). */
+    static void byPriority(List<Candidate> list) {
+        for (int i = 1; i < list.size(); i++) {
+            if (list.get(i).priority() != list.get(0).priority()) {
+                list.sort(Comparator.comparingInt(Candidate::priority).reversed());
+                return;
+            }
+        }
     }
 
     /**

@@ -214,4 +214,48 @@ class ModelRouterTest {
         assertEquals(503, e.error().status());
         assertEquals("5", e.error().headers().get("retry-after"));
     }
+
+    // ------------------------------------------------------------------ provider priority
+
+    static Candidate prio(Candidate c, int priority) {
+        return new Candidate(c.providerId(), c.modelId(), c.contextWindow(), c.info(), priority);
+    }
+
+    @Test
+    void higherPriorityComesFirstInTheConfiguredOrderAndEqualPrioritiesKeepIt() throws Exception {
+        Resolution res = new Resolution("grp", List.of(PREMIUM, CHEAP, prio(MID, 5)), "group:grp");
+        // user-preference without preferences: the configured order, priority first
+        assertEquals(List.of("b/mid", "c/premium", "a/cheap"), keys(router().route(res, simple(), RoutePolicy.USER_PREFERENCE, null, "default")));
+        Resolution allZero = new Resolution("grp", List.of(PREMIUM, CHEAP, MID), "group:grp");
+        assertEquals(List.of("c/premium", "a/cheap", "b/mid"), keys(router().route(allZero, simple(), RoutePolicy.USER_PREFERENCE, null, "default")));
+    }
+
+    @Test
+    void priorityBreaksAPolicysTiesOnly() throws Exception {
+        Candidate x = c("x", "m", 8192, "0.001", "0.002", 0.7, ALL);
+        Candidate y = prio(c("y", "m", 8192, "0.001", "0.002", 0.7, ALL), 2);
+        Candidate cheap = prio(CHEAP, -1);
+        Resolution res = new Resolution("m", List.of(x, y, cheap), "model-match");
+        // cost: the cheapest wins whatever its priority; x and y cost the same: y (priority 2) first
+        assertEquals(List.of("a/cheap", "y/m", "x/m"), keys(router().route(res, simple(), RoutePolicy.COST, null, "default")));
+        // quality: x and y equal (0.7) above cheap (0.5): y first
+        assertEquals(List.of("y/m", "x/m", "a/cheap"), keys(router().route(res, simple(), RoutePolicy.QUALITY, null, "default")));
+        // latency: none measured, all equal: priority order
+        assertEquals(List.of("y/m", "x/m", "a/cheap"), keys(router().route(res, simple(), RoutePolicy.LATENCY, null, "default")));
+    }
+
+    @Test
+    void roundRobinRotatesThePriorityOrderedList() throws Exception {
+        Resolution res = new Resolution("grp", List.of(PREMIUM, CHEAP, prio(MID, 1)), "group:grp");
+        assertEquals(List.of("b/mid", "c/premium", "a/cheap"), keys(router().route(res, simple(), RoutePolicy.ROUND_ROBIN, null, "default")));
+        assertEquals(List.of("c/premium", "a/cheap", "b/mid"), keys(router().route(res, simple(), RoutePolicy.ROUND_ROBIN, null, "default")));
+    }
+
+    @Test
+    void aPreferenceStillBeatsPriority() throws Exception {
+        prefs = uid -> Uni.createFrom().item(new UserPreferences(Map.of("default", "a/cheap")));
+        Resolution res = new Resolution("grp", List.of(PREMIUM, CHEAP, prio(MID, 3)), "group:grp");
+        ModelRouter.Route r = router().routeAsync(res, simple(), RoutePolicy.USER_PREFERENCE, "u", "default").await().indefinitely();
+        assertEquals(List.of("a/cheap", "b/mid", "c/premium"), keys(r));
+    }
 }
