@@ -180,7 +180,7 @@ class AdminIT {
                 .post("/v1/chat/completions");
         assertEquals(200, r.statusCode(), r.asString());
         ChatFlowIT.UsageRow row = ChatFlowIT.awaitUsageRow(requestId);
-        assertEquals(0, new BigDecimal(r.header("x-aigw-cost-usd")).compareTo(row.costUsd));
+        assertEquals(0, new BigDecimal(r.header("x-aigw-cost-usd")).compareTo(row.costUsd()));
     }
 
     @Test
