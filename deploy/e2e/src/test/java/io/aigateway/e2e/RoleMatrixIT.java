@@ -40,7 +40,12 @@ class RoleMatrixIT {
         ADMIN_KEYS_LIST(false), ADMIN_KEYS_CREATE(false), ADMIN_KEYS_REVOKE(false), ADMIN_PROVIDERS(false),
         ADMIN_QUOTA_TIERS(false), ADMIN_QUOTA_USER_GET(false), ADMIN_QUOTA_USER_PUT(false), ADMIN_QUOTA_USER_RESET(false),
         ADMIN_QUOTA_TIER_GET(false), ADMIN_QUOTA_TIER_PUT(false), ADMIN_QUOTA_TIER_DELETE(false),
-        ADMIN_QUOTA_KEY_GET(false), ADMIN_QUOTA_KEY_PUT(false), ADMIN_QUOTA_KEY_DELETE(false), ADMIN_QUOTA_KEY_RESET(false);
+        ADMIN_QUOTA_KEY_GET(false), ADMIN_QUOTA_KEY_PUT(false), ADMIN_QUOTA_KEY_DELETE(false), ADMIN_QUOTA_KEY_RESET(false),
+        ADMIN_PROVIDER_GET(false), ADMIN_PROVIDER_PATCH(false), ADMIN_PROVIDER_TOGGLE(false), ADMIN_GROUPS(false),
+        ADMIN_GROUP_PUT(false), ADMIN_GROUP_GET(false), ADMIN_GROUP_DELETE(false), ADMIN_USAGE(false),
+        ADMIN_USAGE_REQUEST(false), ADMIN_COSTS(false), ADMIN_COSTS_CSV(false), ADMIN_METRICS(false),
+        ADMIN_HEALTH_HISTORY(false), ADMIN_ALERTS(false), ADMIN_CACHE_STATS(false), ADMIN_CACHE_INVALIDATE(false),
+        ADMIN_CACHE_WARM(false), ADMIN_BREAKERS(false), ADMIN_BREAKER_RESET(false), ADMIN_AUDIT(false);
 
         final boolean userApi;
 
@@ -57,6 +62,10 @@ class RoleMatrixIT {
                 // let through: the tier never existed, usage-service answers 404
                 case ADMIN_QUOTA_TIER_DELETE -> 404;
                 case ADMIN_QUOTA_KEY_DELETE -> 204;
+                // let through: no admin ever set that group
+                case ADMIN_GROUP_DELETE -> 404;
+                // let through: no usage records for that request id
+                case ADMIN_USAGE_REQUEST -> 404;
                 default -> 200;
             };
         }
@@ -172,6 +181,32 @@ class RoleMatrixIT {
                     .put("/api/v1/ai/admin/quotas/keys/e2e-matrix-key-" + stack.runId);
             case ADMIN_QUOTA_KEY_DELETE -> req.delete("/api/v1/ai/admin/quotas/keys/e2e-matrix-key-" + stack.runId);
             case ADMIN_QUOTA_KEY_RESET -> req.post("/api/v1/ai/admin/quotas/keys/e2e-matrix-key-" + stack.runId + "/reset");
+            case ADMIN_PROVIDER_GET -> req.get("/api/v1/ai/admin/providers/fake");
+            case ADMIN_PROVIDER_PATCH -> req.contentType("application/merge-patch+json").body("{\"priority\":null}")
+                    .patch("/api/v1/ai/admin/providers/oll");
+            // two admins toggle it: back where it was when the matrix ends
+            case ADMIN_PROVIDER_TOGGLE -> req.post("/api/v1/ai/admin/providers/tgiu/toggle");
+            case ADMIN_GROUPS -> req.get("/api/v1/ai/admin/groups");
+            case ADMIN_GROUP_PUT -> req.contentType(ContentType.JSON).body("{\"members\":[\"fake/fake-chat\"]}")
+                    .put("/api/v1/ai/admin/groups/e2e-matrix-" + stack.runId.toLowerCase());
+            case ADMIN_GROUP_GET -> req.get("/api/v1/ai/admin/groups/e2e-matrix-" + stack.runId.toLowerCase());
+            case ADMIN_GROUP_DELETE -> req.delete("/api/v1/ai/admin/groups/e2e-matrix-none-" + stack.runId.toLowerCase());
+            case ADMIN_USAGE -> req.queryParam("groupBy", "provider").get("/api/v1/ai/admin/usage");
+            case ADMIN_USAGE_REQUEST -> req.get("/api/v1/ai/admin/usage/requests/e2e-matrix-none-" + stack.runId);
+            case ADMIN_COSTS -> req.queryParam("groupBy", "day").get("/api/v1/ai/admin/costs");
+            case ADMIN_COSTS_CSV -> req.queryParam("groupBy", "day").queryParam("format", "csv").get("/api/v1/ai/admin/costs");
+            case ADMIN_METRICS -> req.queryParam("window", "15m").get("/api/v1/ai/admin/metrics");
+            case ADMIN_HEALTH_HISTORY -> req.get("/api/v1/ai/admin/health/history");
+            case ADMIN_ALERTS -> req.get("/api/v1/ai/admin/alerts");
+            case ADMIN_CACHE_STATS -> req.get("/api/v1/ai/admin/cache/stats");
+            case ADMIN_CACHE_INVALIDATE -> req.contentType(ContentType.JSON).body("{\"model\":\"e2e-matrix-none\"}")
+                    .post("/api/v1/ai/admin/cache/invalidate");
+            case ADMIN_CACHE_WARM -> req.contentType(ContentType.JSON)
+                    .body("{\"model\":\"fake/fake-chat\",\"prompts\":[\"matrix warm " + stack.runId + "\"]}")
+                    .post("/api/v1/ai/admin/cache/warm");
+            case ADMIN_BREAKERS -> req.get("/api/v1/ai/admin/breakers");
+            case ADMIN_BREAKER_RESET -> req.post("/api/v1/ai/admin/breakers/fake/reset");
+            case ADMIN_AUDIT -> req.get("/api/v1/ai/admin/audit");
         };
     }
 }
