@@ -240,3 +240,33 @@ keycloak_command() {
     "$dir/bin/kc.sh" start-dev --http-host=127.0.0.1 "--http-port=$2" "--http-management-port=$3" \
     --health-enabled=true --import-realm --hostname-strict=false
 }
+
+# keycloak_home: where the unpacked Keycloak is cached for test runs (unpacked once per version, ~300 MB).
+keycloak_home() { echo "${AIGW_KEYCLOAK_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/aigw/keycloak-$AIGW_KEYCLOAK_VERSION}"; }
+
+# free_port: a TCP port nothing listens on now (for servers that cannot report a port they chose themselves).
+free_port() {
+  local p i
+  for i in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 20000 ))
+    port_open 127.0.0.1 "$p" || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+
+# keycloak_start HOME DATA_DIR PORT MANAGEMENT_PORT LOG EDGE_URL DEMO_PASSWORD ADMIN_PASSWORD: start Keycloak in the
+# background (its pid in KEYCLOAK_PID) with realm aigw imported into a database under DATA_DIR (a new DATA_DIR: a
+# fresh realm). The realm file is written to HOME/data/import, which is where --import-realm reads it.
+keycloak_start() {
+  local home=$1 data=$2 port=$3 mgmt=$4 logfile=$5
+  mkdir -p "$data"
+  keycloak_realm "$AIGW_ROOT/deploy/keycloak/aigw-realm.json" "$home/data/import/aigw-realm.json" "$6" "$7" "$8"
+  local cmd
+  mapfile -t cmd < <(keycloak_command "$home" "$port" "$mgmt" "$(random_token)")
+  if command -v setsid >/dev/null; then
+    setsid "${cmd[@]}" "--db-url=jdbc:h2:file:$data/keycloakdb;NON_KEYWORDS=VALUE" > "$logfile" 2>&1 < /dev/null &
+  else
+    "${cmd[@]}" "--db-url=jdbc:h2:file:$data/keycloakdb;NON_KEYWORDS=VALUE" > "$logfile" 2>&1 < /dev/null &
+  fi
+  KEYCLOAK_PID=$!
+}

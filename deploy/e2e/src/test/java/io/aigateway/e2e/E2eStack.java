@@ -59,6 +59,10 @@ public final class E2eStack {
             "routing", "e2e-routing-" + UUID.randomUUID(),
             "admin", "e2e-admin-" + UUID.randomUUID());
     public final String kafka = System.getProperty("aigw.test.kafka", "127.0.0.1:19092");
+    /** Keycloak of this test run (deploy/bin/test starts it; realm aigw), or null when the run has none. */
+    public final String keycloak = blankToNull(System.getProperty("aigw.test.keycloak"));
+    public final String keycloakDemoPassword = System.getProperty("aigw.test.keycloak.demo-password", "");
+    public final String keycloakAdminPassword = System.getProperty("aigw.test.keycloak.admin-password", "");
     public final Path root;
     public final Path logs;
     public final int edgePort;
@@ -131,8 +135,47 @@ public final class E2eStack {
         return DriverManager.getConnection(PG_JDBC, "postgres", "");
     }
 
+    /** The issuer the services accept tokens of ({@code AIGW_OIDC_ISSUER}), or null without Keycloak. */
+    public String oidcIssuer() {
+        return keycloak == null ? null : keycloak + "/realms/aigw";
+    }
+
+    /**
+     * An access token of a realm user by the password grant of the CLI client ({@code aigw-cli}), as a person with
+     * the command line would get one.
+     */
+    public String passwordToken(String user, String password) throws Exception {
+        return passwordToken("aigw-cli", user, password);
+    }
+
+    /** An access token by the password grant of the given public client of realm aigw. */
+    public String passwordToken(String clientId, String user, String password) throws Exception {
+        if (keycloak == null) {
+            throw new IllegalStateException("this run has no Keycloak (deploy/bin/test starts one for the e2e module)");
+        }
+        String form = "grant_type=password&client_id=" + clientId + "&username=" + java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8)
+                + "&password=" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(oidcIssuer() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("password grant for " + user + " failed: " + r.statusCode() + " " + r.body());
+        }
+        return mapper.readTree(r.body()).get("access_token").asText();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     private void start() throws Exception {
         long t0 = System.nanoTime();
+        if (keycloak != null) {
+            // started by deploy/bin/test at the beginning of the run; usually long ready by now
+            waitHttp("keycloak", System.getProperty("aigw.test.keycloak.health", keycloak + "/realms/aigw"), Duration.ofSeconds(300));
+            common.put("AIGW_OIDC_ISSUER", oidcIssuer());
+            common.put("AIGW_OIDC_AUDIENCE", "aigw");
+        }
         Path fakeJar = root.resolve("deploy/fake-provider/target/fake-provider.jar");
         startProcess("fake-provider", List.of("-Xmx128m", "-jar", fakeJar.toString(), "--port", Integer.toString(fakePort)), Map.of());
         waitHttp("fake-provider", fakeUrl() + "/_control/health", Duration.ofSeconds(30));
