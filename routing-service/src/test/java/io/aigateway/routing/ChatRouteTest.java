@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
+import jakarta.inject.Inject;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -135,7 +136,12 @@ class ChatRouteTest {
                 .header("x-aigw-policy", "user-preference")
                 .header("x-aigw-attempts", "1")
                 .header("x-aigw-route-reason", "group:chat-default,policy:user-preference")
-                .header("x-aigw-upstream-ms", "42");
+                .header("x-aigw-upstream-ms", "42")
+                // edge-only headers (the edge strips them from /v1 answers)
+                .header("x-aigw-cost-usd", "0.0000305")
+                .header("x-aigw-attempt-log", org.hamcrest.Matchers.matchesPattern(
+                        "\\[\\{\"provider\":\"fake\",\"model\":\"fake-chat\",\"outcome\":\"success\","
+                                + "\"errorClass\":null,\"latencyMs\":\\d+}]"));
         assertEquals(answer, r.asString());
         AdapterMock.server.verify(postRequestedFor(urlEqualTo("/internal/v1/providers/fake/chat"))
                 .withHeader("X-Aigw-Internal-Token", com.github.tomakehurst.wiremock.client.WireMock.equalTo(TOKEN))
@@ -193,7 +199,12 @@ class ChatRouteTest {
                 .header("x-aigw-provider", "fakeb")
                 .header("x-aigw-attempts", "2")
                 .header("x-aigw-policy", "quality")
-                .header("x-aigw-route-reason", "group:chat-default,policy:quality,fallback");
+                .header("x-aigw-route-reason", "group:chat-default,policy:quality,fallback")
+                .header("x-aigw-attempt-log", org.hamcrest.Matchers.matchesPattern(
+                        "\\[\\{\"provider\":\"fake\",\"model\":\"fake-chat\",\"outcome\":\"error\","
+                                + "\"errorClass\":\"UPSTREAM_5XX\",\"latencyMs\":\\d+},"
+                                + "\\{\"provider\":\"fakeb\",\"model\":\"fake-chat\",\"outcome\":\"success\","
+                                + "\"errorClass\":null,\"latencyMs\":\\d+}]"));
         assertEquals(1, calls("fake"));
         assertEquals(1, calls("fakeb"));
         UsageEvent e = usage.await(rid, Duration.ofSeconds(30)).event();
@@ -403,6 +414,29 @@ class ChatRouteTest {
         assertEquals(8, e.completionTokens());
         assertEquals(0, new BigDecimal("0.0000295").compareTo(e.costUsd()));
         assertTrue(e.ttftMs() != null && e.ttftMs() >= 0);
+    }
+
+    @Inject
+    io.vertx.core.Vertx vertx;
+
+    @Test
+    void streamEndsWithTheCostAsATrailerForTheEdge() throws Exception {
+        stub("fake", sse(fullStream(2)));
+        io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+        try {
+            var done = client.request(io.vertx.core.http.HttpMethod.POST, URI.create(base.toString()).getPort(),
+                            URI.create(base.toString()).getHost(), CHAT)
+                    .compose(req -> req.putHeader("X-Aigw-Internal-Token", TOKEN).putHeader("X-Request-Id", rid())
+                            .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
+                            .send(body("chat-default", true)))
+                    .compose(resp -> resp.body().map(b -> resp))
+                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, done.statusCode());
+            assertTrue(done.getHeader("x-aigw-attempt-log").contains("\"outcome\":\"success\""));
+            assertEquals(0, new BigDecimal("0.0000295").compareTo(new BigDecimal(done.getTrailer("x-aigw-cost-usd"))));
+        } finally {
+            client.close();
+        }
     }
 
     @Test

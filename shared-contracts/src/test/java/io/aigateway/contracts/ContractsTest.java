@@ -73,6 +73,7 @@ class ContractsTest {
         assertTrue(AigwHeaders.relayedToClient("X-Aigw-Provider"));
         assertTrue(AigwHeaders.relayedToClient("retry-after"));
         assertFalse(AigwHeaders.relayedToClient("x-aigw-cost-usd"));
+        assertFalse(AigwHeaders.relayedToClient("X-Aigw-Attempt-Log"));
         assertFalse(AigwHeaders.relayedToClient("set-cookie"));
     }
 }

@@ -73,16 +73,30 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext rc) {
+        accept(rc, "chat", this::onBody);
+    }
+
+    /** What a public route that relays to routing gets once the caller is known and the body read. */
+    @FunctionalInterface
+    public interface AcceptedBody {
+        void onBody(RoutingContext rc, String rid, Caller caller, Buffer body, long startNanos);
+    }
+
+    /**
+     * The first steps of every relayed route: request ID (metrics under {@code route}) → API key → body up to
+     * {@code aigw.edge.max-body-bytes}; any failure answers in the envelope.
+     */
+    public void accept(RoutingContext rc, String route, AcceptedBody next) {
         long startNanos = System.nanoTime();
         HttpServerRequest req = rc.request();
         req.pause();
-        String rid = publicRequests.begin(rc, "chat");
+        String rid = publicRequests.begin(rc, route);
         apiKeys.authenticate(req.getHeader("Authorization"))
                 .emitOn(Contexts.of(Vertx.currentContext()))
                 .subscribe().with(
                         caller -> BodyReader.read(rc, maxBodyBytes, errors, body -> {
                             try {
-                                onBody(rc, rid, caller, body, startNanos);
+                                next.onBody(rc, rid, caller, body, startNanos);
                             } catch (RuntimeException e) {
                                 errors.send(rc, errors.toError(e));
                             }
@@ -125,13 +139,7 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         boolean stream = chat.stream();
         boolean includeUsage = chat.includeUsage();
         RoutePolicy chosenPolicy = routePolicy;
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set("content-type", "application/json");
-        h.set("accept", stream ? "text/event-stream" : "application/json");
-        h.set(AigwHeaders.REQUEST_ID, rid);
-        h.set(AigwHeaders.CALLER_USER, nullToEmpty(caller.userId()));
-        h.set(AigwHeaders.CALLER_KEY, nullToEmpty(caller.keyId()));
-        h.set(AigwHeaders.CALLER_ROLES, caller.rolesHeader());
+        MultiMap h = routingHeaders(rid, caller, stream);
         if (context != null) {
             h.set(AigwHeaders.CONTEXT, context);
         }
@@ -144,6 +152,39 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         if (cacheTtl != null) {
             h.set(AigwHeaders.CACHE_TTL, cacheTtl);
         }
+        reserveAndCall(rc, caller, chat, h, forwarded, answer -> {
+            HttpClientResponse in2 = answer;
+            String ctype = in2.getHeader("content-type");
+            boolean sse = stream && in2.statusCode() / 100 == 2 && ctype != null
+                    && ctype.regionMatches(true, 0, "text/event-stream", 0, 17);
+            if (sse) {
+                new SseRelay(rc, in2, includeUsage, mapper, startNanos).start();
+            } else {
+                relayJson(rc, in2, startNanos);
+            }
+        });
+    }
+
+    /** The headers every call to routing carries: content negotiation, request ID and the caller's identity. */
+    public MultiMap routingHeaders(String rid, Caller caller, boolean stream) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("content-type", "application/json");
+        h.set("accept", stream ? "text/event-stream" : "application/json");
+        h.set(AigwHeaders.REQUEST_ID, rid);
+        h.set(AigwHeaders.CALLER_USER, nullToEmpty(caller.userId()));
+        h.set(AigwHeaders.CALLER_KEY, nullToEmpty(caller.keyId()));
+        h.set(AigwHeaders.CALLER_ROLES, caller.rolesHeader());
+        return h;
+    }
+
+    /**
+     * Quota check and reservation ({@link QuotaGate}: refused → its error; {@code x-ratelimit-*} on the answer),
+     * then the call to routing with the reservation; a client gone away cancels it. Routing settles the reservation
+     * with its usage event; when routing never answers it is released here and the client gets the transport error.
+     * {@code onAnswer} gets routing's answer head (any status), its body not yet read.
+     */
+    public void reserveAndCall(RoutingContext rc, Caller caller, ChatCompletionRequest chat, MultiMap h,
+                               Buffer forwarded, Handler<HttpClientResponse> onAnswer) {
         quota.reserve(caller, chat).emitOn(Contexts.of(Vertx.currentContext())).subscribe().with(decision -> {
             if (decision.refused()) {
                 errors.send(rc, decision.error());
@@ -157,12 +198,12 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (decision.reservation() != null) {
                 h.set(AigwHeaders.QUOTA_RESERVATION, decision.reservation());
             }
-            relay(rc, h, forwarded, stream, includeUsage, decision, startNanos);
+            call(rc, h, forwarded, decision, onAnswer);
         }, failure -> errors.send(rc, errors.toError(failure)));
     }
 
-    private void relay(RoutingContext rc, MultiMap h, Buffer forwarded, boolean stream, boolean includeUsage,
-                       QuotaDecision decision, long startNanos) {
+    private void call(RoutingContext rc, MultiMap h, Buffer forwarded, QuotaDecision decision,
+                      Handler<HttpClientResponse> onAnswer) {
         InternalCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, forwarded);
         // the client went away: stop routing's work, unless its answer was already read (InternalCall#cancel)
         rc.response().closeHandler(v -> call.cancel());
@@ -173,15 +214,7 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
                 upstreamFailed(rc, sent.cause());
                 return;
             }
-            HttpClientResponse in2 = sent.result();
-            String ctype = in2.getHeader("content-type");
-            boolean sse = stream && in2.statusCode() / 100 == 2 && ctype != null
-                    && ctype.regionMatches(true, 0, "text/event-stream", 0, 17);
-            if (sse) {
-                new SseRelay(rc, in2, includeUsage, mapper, startNanos).start();
-            } else {
-                relayJson(rc, in2, startNanos);
-            }
+            onAnswer.handle(sent.result());
         });
     }
 
@@ -207,7 +240,7 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
      * Relays {@link AigwHeaders#relayedToClient} headers and sets {@code x-aigw-overhead-ms}. The edge's
      * {@code x-request-id} (set first) stays authoritative.
      */
-    static void copyRelayedHeaders(HttpClientResponse in, HttpServerResponse out, long startNanos) {
+    public static void copyRelayedHeaders(HttpClientResponse in, HttpServerResponse out, long startNanos) {
         String upstreamMs = null;
         for (Map.Entry<String, String> e : in.headers()) {
             String name = e.getKey();
@@ -228,7 +261,8 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         }
     }
 
-    private void upstreamFailed(RoutingContext rc, Throwable t) {
+    /** Routing could not be reached or its answer broke off before it was read: the transport error. */
+    public void upstreamFailed(RoutingContext rc, Throwable t) {
         if (rc.response().closed()) {
             return;
         }

@@ -79,6 +79,16 @@ public class ChatRequestReader {
      * @throws io.aigateway.contracts.error.ApiException 400 in the OpenAI envelope for anything not accepted
      */
     public ChatCompletionRequest read(Buffer body) {
+        return validated(readObject(body));
+    }
+
+    /**
+     * The body as a JSON object, read with the strict rules above (one value, no duplicate keys, depth and size
+     * limits, exact numbers), not yet validated as a chat request.
+     *
+     * @throws io.aigateway.contracts.error.ApiException 400 in the OpenAI envelope
+     */
+    public ObjectNode readObject(Buffer body) {
         JsonNode tree;
         try (CountingParser p = new CountingParser(strict.createParser(body.getBytes()), maxFields, maxDepth)) {
             tree = strict.readTree(p);
@@ -111,7 +121,16 @@ public class ChatRequestReader {
         if (tree == null || !tree.isObject()) {
             throw ApiError.badRequest("The request body must be a JSON object.", null, "invalid_json").exception();
         }
-        ChatCompletionRequest chat = new ChatCompletionRequest((ObjectNode) tree);
+        return (ObjectNode) tree;
+    }
+
+    /**
+     * A chat request checked with the configured caps.
+     *
+     * @throws io.aigateway.contracts.error.ApiException 400 in the OpenAI envelope
+     */
+    public ChatCompletionRequest validated(ObjectNode tree) {
+        ChatCompletionRequest chat = new ChatCompletionRequest(tree);
         ApiError invalid = chat.validate(limits);
         if (invalid != null) {
             throw invalid.exception();

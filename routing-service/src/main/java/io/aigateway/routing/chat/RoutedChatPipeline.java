@@ -159,6 +159,9 @@ public class RoutedChatPipeline implements ChatPipeline {
         BigDecimal cost = decimal(r.costUsd());
         ChatOutcome outcome = new ChatOutcome(c.providerId(), c.modelId(), prompt == null ? 0 : prompt,
                 completion == null ? 0 : completion, estimated, cost);
+        if (cost != null) {
+            headers.put(AigwHeaders.COST_USD, cost.toPlainString()); // edge only
+        }
         finish(rc, UsageEvent.Outcome.SUCCESS, null, outcome, null);
         return ChatReply.json(headers, r.body(), outcome);
     }
@@ -316,6 +319,7 @@ public class RoutedChatPipeline implements ChatPipeline {
         h.put(AigwHeaders.POLICY_USED, rc.policy());
         h.put(AigwHeaders.ATTEMPTS, Integer.toString(rc.attempts().size()));
         h.put(AigwHeaders.ROUTE_REASON, rc.routeReason());
+        h.put(AigwHeaders.ATTEMPT_LOG, AttemptLog.header(rc.attempts())); // edge only
         return h;
     }
 

@@ -223,6 +223,10 @@ public class ChatRoute {
                 return;
             }
             if (chunk.last()) {
+                if (chunk.outcome() != null && chunk.outcome().costUsd() != null) {
+                    // a stream's cost is known at its end: an HTTP trailer for the edge (never relayed to clients)
+                    response.trailers().set(AigwHeaders.COST_USD, chunk.outcome().costUsd().toPlainString());
+                }
                 response.end(chunk.frame());
                 return;
             }

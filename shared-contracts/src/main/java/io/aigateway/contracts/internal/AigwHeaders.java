@@ -40,6 +40,14 @@ public final class AigwHeaders {
     public static final String PROMPT_TOKENS = "x-aigw-prompt-tokens";
     public static final String COMPLETION_TOKENS = "x-aigw-completion-tokens";
 
+    /**
+     * Routing → edge only (never relayed to clients): every try of the request as a compact JSON array
+     * {@code [{"provider","model","outcome":"success|error","errorClass","latencyMs"}]}. With {@link #COST_USD} on a
+     * JSON answer (and as an HTTP trailer at the end of a stream) it feeds the native API's {@code attempts} and
+     * {@code costUsd}.
+     */
+    public static final String ATTEMPT_LOG = "x-aigw-attempt-log";
+
     /** SSE event names between adapter and routing; never leave routing. */
     public static final String EVENT_USAGE = "aigw-usage";
     public static final String EVENT_ERROR = "aigw-error";
@@ -56,7 +64,7 @@ public final class AigwHeaders {
         String n = name.toLowerCase(Locale.ROOT);
         return n.equals("x-request-id") || (n.startsWith("x-aigw-") && !n.equals(COST_USD)
                 && !n.equals(USAGE_ESTIMATED) && !n.equals(UPSTREAM_MS) && !n.equals(PROMPT_TOKENS)
-                && !n.equals(COMPLETION_TOKENS))
+                && !n.equals(COMPLETION_TOKENS) && !n.equals(ATTEMPT_LOG))
                 || n.equals(RETRY_AFTER) || n.equals(SHOULD_RETRY) || n.equals("age");
     }
 }
