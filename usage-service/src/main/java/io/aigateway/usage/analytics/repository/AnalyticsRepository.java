@@ -40,6 +40,19 @@ public class AnalyticsRepository {
                                       long completionTokens, BigDecimal costUsd) {
     }
 
+    /** Per provider/model performance of [from, to): see {@link #performanceByModel}. */
+    public record ModelPerformance(String provider, String model, long requests, long successes, Long avgLatencyMs,
+                                   Long p95LatencyMs, Long ttftMsP50) {
+    }
+
+    private static final String PERFORMANCE_BY_MODEL = "SELECT provider, model, count(*) AS requests, "
+            + "count(*) FILTER (WHERE outcome = 'SUCCESS') AS successes, round(avg(latency_ms))::int8 AS avg_latency, "
+            + "percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_latency, "
+            + "percentile_disc(0.5) WITHIN GROUP (ORDER BY ttft_ms) FILTER (WHERE streamed AND ttft_ms IS NOT NULL) AS ttft_p50 "
+            + "FROM usage.usage_records WHERE occurred_at >= $1 AND occurred_at < $2 AND NOT cached "
+            + "AND provider IS NOT NULL AND model IS NOT NULL "
+            + "GROUP BY provider, model ORDER BY provider COLLATE \"C\", model COLLATE \"C\"";
+
     private static final String WINDOW_TOTALS = "SELECT count(*) AS requests, "
             + "count(*) FILTER (WHERE outcome <> 'SUCCESS') AS errors, count(*) FILTER (WHERE cached) AS cached, "
             + "count(*) FILTER (WHERE jsonb_array_length(attempts) > 1) AS fallbacks, "
@@ -122,6 +135,24 @@ public class AnalyticsRepository {
                         out.add(new ProviderModelTotals(r.getString("provider"), r.getString("model"),
                                 r.getLong("requests"), r.getLong("errors"), r.getLong("prompt"),
                                 r.getLong("completion"), r.getBigDecimal("cost")));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Per provider/model of [from, to) from the raw rows (the occurred_at index): requests, successful ones, average
+     * and p95 latency, and the median time to first token over streamed rows. Rows answered from the response cache
+     * (they say nothing about the provider) and rows that never reached a provider are left out.
+     */
+    public Uni<List<ModelPerformance>> performanceByModel(Instant from, Instant to) {
+        return pool.preparedQuery(PERFORMANCE_BY_MODEL).execute(Tuple.of(ReportSql.utc(from), ReportSql.utc(to)))
+                .map(rows -> {
+                    List<ModelPerformance> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new ModelPerformance(r.getString("provider"), r.getString("model"),
+                                r.getLong("requests"), r.getLong("successes"), r.getLong("avg_latency"),
+                                r.getLong("p95_latency"), r.getLong("ttft_p50")));
                     }
                     return out;
                 });
