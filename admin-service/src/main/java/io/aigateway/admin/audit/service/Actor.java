@@ -9,8 +9,9 @@ import io.quarkus.security.identity.SecurityIdentity;
  * Who made an admin change, taken from the security identity on the request's thread (before any hop to another
  * thread): the API key's id (never the key) and its user, and the request ID.
  *
- * @param id     the key id ({@code key_…}), or the user id when the identity has no API key (OIDC, later)
- * @param userId the user the key belongs to
+ * @param id     the key id ({@code key_…}), or the user id when the identity has no API key (an OIDC token, or a
+ *               user acting on their own keys through the edge)
+ * @param userId the user the key belongs to; for an OIDC token the user id and its {@code preferred_username}
  */
 public record Actor(String id, String userId, String requestId) {
 
@@ -19,5 +20,10 @@ public record Actor(String id, String userId, String requestId) {
         String user = identity == null || identity.getPrincipal() == null ? null : identity.getPrincipal().getName();
         String id = key != null ? key.keyId() : user != null ? user : "?";
         return new Actor(id, user, RequestIds.current());
+    }
+
+    /** A user acting on their own behalf through the edge (self-service keys): the user id is the actor. */
+    public static Actor user(String userId) {
+        return new Actor(userId, userId, RequestIds.current());
     }
 }
