@@ -4,6 +4,7 @@ import io.aigateway.admin.security.ApiKeyIdentityProvider;
 import io.aigateway.contracts.internal.ApiKeyRecord;
 import io.aigateway.support.http.RequestIds;
 import io.quarkus.security.identity.SecurityIdentity;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Who made an admin change, taken from the security identity on the request's thread (before any hop to another
@@ -18,6 +19,11 @@ public record Actor(String id, String userId, String requestId) {
     public static Actor of(SecurityIdentity identity) {
         ApiKeyRecord key = identity == null ? null : identity.getAttribute(ApiKeyIdentityProvider.KEY_ATTRIBUTE);
         String user = identity == null || identity.getPrincipal() == null ? null : identity.getPrincipal().getName();
+        if (key == null && identity != null && identity.getPrincipal() instanceof JsonWebToken token) {
+            // an OIDC token: the user id claim (the principal, aigw.oidc.user-claim) and the login name if any
+            String login = token.getClaim("preferred_username") instanceof String s && !s.isBlank() ? s : null;
+            return new Actor(user != null ? user : "?", login != null ? login : user, RequestIds.current());
+        }
         String id = key != null ? key.keyId() : user != null ? user : "?";
         return new Actor(id, user, RequestIds.current());
     }
