@@ -28,6 +28,8 @@ import java.util.TreeSet;
 @NamedQuery(name = ApiKeyEntity.LIST_ALL, query = "from ApiKeyEntity order by createdAt desc, keyId")
 @NamedQuery(name = ApiKeyEntity.LIST_BY_USER, query = "from ApiKeyEntity where userId = :userId "
         + "order by createdAt desc, keyId")
+@NamedQuery(name = ApiKeyEntity.COUNT_LIVE_BY_USER, query = "select count(k) from ApiKeyEntity k "
+        + "where k.userId = :userId and k.revokedAt is null and (k.expiresAt is null or k.expiresAt > :now)")
 public class ApiKeyEntity {
 
     public static final String FIND_LIVE_BY_HASH = "ApiKeyEntity.findLiveByHash";
@@ -35,6 +37,7 @@ public class ApiKeyEntity {
     public static final String LIVE_AMONG = "ApiKeyEntity.liveAmong";
     public static final String LIST_ALL = "ApiKeyEntity.listAll";
     public static final String LIST_BY_USER = "ApiKeyEntity.listByUser";
+    public static final String COUNT_LIVE_BY_USER = "ApiKeyEntity.countLiveByUser";
 
     @Id
     @Column(name = "key_id", nullable = false, updatable = false)

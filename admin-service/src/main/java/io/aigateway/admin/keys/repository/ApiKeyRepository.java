@@ -35,4 +35,20 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, Str
         return find("#" + ApiKeyEntity.LIST_BY_USER, Parameters.with("userId", userId))
                 .page(Page.ofSize(limit)).list();
     }
+
+    /** How many live (not revoked, not expired) keys this user has. */
+    public Uni<Long> countLive(String userId, Instant now) {
+        return getSession().flatMap(s -> s.createNamedQuery(ApiKeyEntity.COUNT_LIVE_BY_USER, Long.class)
+                .setParameter("userId", userId).setParameter("now", now).getSingleResult());
+    }
+
+    /**
+     * Serialises the key creations of one user until the end of the current transaction (a PostgreSQL advisory
+     * transaction lock on the user id), so that two concurrent creations cannot both pass the per-user limit.
+     */
+    public Uni<Void> lockUser(String userId) {
+        return getSession().flatMap(s -> s.createNativeQuery(
+                        "select count(*) from (select pg_advisory_xact_lock(hashtext(:userId))) l", Long.class)
+                .setParameter("userId", userId).getSingleResult()).replaceWithVoid();
+    }
 }

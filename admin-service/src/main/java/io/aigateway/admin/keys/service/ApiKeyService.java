@@ -59,13 +59,26 @@ public class ApiKeyService {
     }
 
     public Uni<IssuedKey> create(NewKey request) {
+        return issue(request, null);
+    }
+
+    /**
+     * Issues a key unless its user already has {@code maxLive} live keys (409 {@code too_many_keys}); the count
+     * and the insert run in one transaction that holds the user's lock, so concurrent creations cannot pass it.
+     */
+    public Uni<IssuedKey> createLimited(NewKey request, int maxLive) {
+        return issue(request, maxLive);
+    }
+
+    private Uni<IssuedKey> issue(NewKey request, Integer maxLive) {
         String key = KeyHashing.newKey();
         // PostgreSQL keeps microseconds: truncate so that the answer equals what a later read returns.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
         ApiKeyEntity entity = new ApiKeyEntity(newKeyId(), KeyHashing.sha256Hex(key), request.name(),
                 request.userId(), request.roles(), now, expiresAt);
-        return Panache.withTransaction(() -> repository.persist(entity))
+        return Panache.withTransaction(() -> checkLimit(request.userId(), maxLive, now)
+                        .flatMap(ignored -> repository.persist(entity)))
                 .call(saved -> mirror.put(saved.getKeyHash(), saved.toRecord()))
                 .map(saved -> {
                     created.increment();
@@ -73,6 +86,26 @@ public class ApiKeyService {
                             saved.getRoles());
                     return new IssuedKey(key, saved);
                 });
+    }
+
+    private Uni<Void> checkLimit(String userId, Integer maxLive, Instant now) {
+        if (maxLive == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return repository.lockUser(userId)
+                .flatMap(locked -> repository.countLive(userId, now))
+                .invoke(live -> {
+                    if (live >= maxLive) {
+                        throw tooManyKeys(maxLive).exception();
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    static ApiError tooManyKeys(int maxLive) {
+        return new ApiError(409, "invalid_request_error", "too_many_keys", null,
+                "At most " + maxLive + " active API keys per user: revoke one first.", null)
+                .withHeader("x-should-retry", "false");
     }
 
     /** The live key with this hash, or null (unknown, revoked, expired). Malformed hashes are simply unknown. */
@@ -92,7 +125,16 @@ public class ApiKeyService {
 
     /** Revokes a key (idempotent) and removes its mirror; 404 when the key ID is unknown. */
     public Uni<Void> revoke(String keyId) {
+        return revoke(keyId, null);
+    }
+
+    /**
+     * Revokes a key of this owner (idempotent), exactly as {@link #revoke(String)}; 404, the same answer as for an
+     * unknown key ID, when the key belongs to someone else. A null owner means any owner (admins).
+     */
+    public Uni<Void> revoke(String keyId, String owner) {
         return Panache.withTransaction(() -> repository.findById(keyId)
+                        .map(e -> e == null || owner != null && !owner.equals(e.getUserId()) ? null : e)
                         .onItem().ifNull().failWith(() -> ApiError.notFound("No API key with id '" + keyId + "'.")
                                 .exception())
                         .map(e -> {

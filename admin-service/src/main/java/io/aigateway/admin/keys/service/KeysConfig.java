@@ -58,4 +58,12 @@ public interface KeysConfig {
     /** Bound of the admin API's key cache. */
     @WithDefault("1000")
     int authCacheSize();
+
+    /**
+     * At most this many live keys per user for the keys users make themselves ({@code POST
+     * /internal/v1/users/{userId}/keys}, on behalf of the edge); one more → 409 {@code too_many_keys}. Keys an
+     * admin makes are not limited.
+     */
+    @WithDefault("20")
+    int maxPerUser();
 }
