@@ -47,6 +47,7 @@ class InternalEndpointSecurityIT {
             new Endpoint("routing", "POST", "/internal/v1/route/chat", ROUTE_CHAT, Set.of("edge")),
             new Endpoint("routing", "GET", "/internal/v1/models", null, Set.of("edge", "admin", "ops")),
             new Endpoint("routing", "GET", "/internal/v1/models/prices", null, Set.of("edge", "admin", "ops")),
+            new Endpoint("routing", "GET", "/internal/v1/models/catalog", null, Set.of("edge", "admin", "ops")),
             new Endpoint("routing", "GET", "/internal/v1/preferences", null, Set.of("edge")),
             new Endpoint("routing", "PUT", "/internal/v1/preferences", PREF, Set.of("edge")),
             new Endpoint("routing", "DELETE", "/internal/v1/preferences/probe", null, Set.of("edge")),
@@ -75,10 +76,14 @@ class InternalEndpointSecurityIT {
             new Endpoint("usage", "GET", "/internal/v1/usage/requests/sec-probe", null, Set.of("admin", "ops")),
             new Endpoint("usage", "GET", "/internal/v1/usage/costs?groupBy=day", null, Set.of("admin", "ops")),
             new Endpoint("usage", "GET", "/internal/v1/usage/metrics?window=15m", null, Set.of("admin", "ops")),
+            new Endpoint("usage", "GET", "/internal/v1/usage/performance?window=1h", null, Set.of("edge", "admin", "ops")),
             new Endpoint("usage", "GET", "/internal/v1/health/history", null, Set.of("admin", "ops")),
             new Endpoint("usage", "GET", "/internal/v1/alerts", null, Set.of("admin", "ops")),
             new Endpoint("admin", "POST", "/internal/v1/keys", "{\"userId\":\"sec-probe\",\"roles\":[\"user\"],\"name\":\"probe\"}", Set.of("ops")),
-            new Endpoint("admin", "GET", "/internal/v1/keys/" + HASH, null, Set.of("edge", "ops")));
+            new Endpoint("admin", "GET", "/internal/v1/keys/" + HASH, null, Set.of("edge", "ops")),
+            new Endpoint("admin", "GET", "/internal/v1/users/sec-probe/keys", null, Set.of("edge")),
+            new Endpoint("admin", "POST", "/internal/v1/users/sec-probe/keys", "{\"name\":\"probe\"}", Set.of("edge")),
+            new Endpoint("admin", "DELETE", "/internal/v1/users/sec-probe/keys/none", null, Set.of("edge")));
 
     static final List<String> SERVICES = List.of("edge", "routing", "adapter", "usage", "admin");
     static final List<String> CALLERS = List.of("edge", "routing", "admin", "ops");
