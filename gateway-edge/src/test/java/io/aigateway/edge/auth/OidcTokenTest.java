@@ -146,4 +146,14 @@ class OidcTokenTest {
             }
         });
     }
+
+    @Test
+    void tokenCallersManageTheirOwnKeys() {
+        String sub = "oidc-keys-" + UUID.randomUUID();
+        WireMockResource.admin().stubFor(get(urlEqualTo("/internal/v1/users/" + sub + "/keys"))
+                .willReturn(aResponse().withStatus(200).withHeader("content-type", "application/json")
+                        .withBody("{\"data\":[]}")));
+        given().header("Authorization", "Bearer " + OidcIssuer.token(sub, List.of("user")))
+                .get("/api/v1/ai/keys").then().statusCode(200).body("data.size()", equalTo(0));
+    }
 }
