@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Authenticates {@code Authorization: Bearer aigw_…}: SHA-256 of the key → local cache (positive and negative
+ * Authenticates {@code Authorization: Bearer aigw_…} (and hands any other bearer that looks like a JWT to
+ * {@link OidcTokenVerifier}): SHA-256 of the key → local cache (positive and negative
  * answers, bounded, in-flight lookups shared) → Redis mirror {@code aigw:key:<hash>} → admin-service lookup
  * on a Redis miss or failure. Redis down only degrades: after a failure Redis is skipped for a while.
  * <p>
@@ -41,6 +42,7 @@ public class ApiKeyService {
     private final ReactiveRedisDataSource redisDataSource;
     private final ReactiveValueCommands<String, String> redis;
     private final AdminKeyClient admin;
+    private final OidcTokenVerifier oidc;
     private final ObjectMapper mapper;
     private final EdgeMetrics metrics;
     private final long positiveTtlNanos;
@@ -60,7 +62,8 @@ public class ApiKeyService {
     private volatile String lastRedisError;
 
     public ApiKeyService(ReactiveRedisDataSource redis, AdminKeyClient admin, ObjectMapper mapper,
-                         EdgeMetrics metrics, EdgeConfig config) {
+                         EdgeMetrics metrics, EdgeConfig config, OidcTokenVerifier oidc) {
+        this.oidc = oidc;
         this.redisDataSource = redis;
         this.redis = redis.value(String.class, String.class);
         this.admin = admin;
@@ -91,16 +94,22 @@ public class ApiKeyService {
 
     /**
      * Authenticates a caller of the user API (every public route of the edge): a live key with role
-     * {@value #USER_ROLE}.
+     * {@value #USER_ROLE}, or an OIDC bearer token (anything that is not an {@code aigw_} key and has the shape of a
+     * JWT) verified by {@link OidcTokenVerifier} with that role.
      *
      * @param authorization the raw {@code Authorization} header (may be null)
-     * @return the caller, or a failure with {@code ApiException}: 401 (no, unknown, revoked or expired key),
+     * @return the caller, or a failure with {@code ApiException}: 401 (no, unknown, revoked or expired key; a token
+     * refused or OIDC off: {@code invalid_token}),
      * 403 {@code permission_error} (a live key without role {@value #USER_ROLE}, e.g. an admin-only key), or 503
      * when no key source answers
      */
     public Uni<Caller> authenticate(String authorization) {
         String key = bearerKey(authorization);
         if (key == null) {
+            String bearer = BearerTokens.parse(authorization);
+            if (OidcTokenVerifier.looksLikeToken(bearer)) {
+                return oidc.verify(bearer).map(ApiKeyService::withUserRole);
+            }
             return Uni.createFrom().failure(missingKey(authorization == null).exception());
         }
         return lookup(KeyHashing.sha256Hex(key)).map(caller -> {
@@ -112,6 +121,14 @@ public class ApiKeyService {
             }
             return caller;
         });
+    }
+
+    private static Caller withUserRole(Caller caller) {
+        if (!caller.key().hasRole(USER_ROLE)) {
+            throw ApiError.forbidden("This token does not have the '" + USER_ROLE + "' role required by this API.")
+                    .withHeader("x-should-retry", "false").exception();
+        }
+        return caller;
     }
 
     /**

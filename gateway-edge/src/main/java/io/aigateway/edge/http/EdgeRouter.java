@@ -3,6 +3,7 @@ package io.aigateway.edge.http;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.edge.chat.ChatCompletionsHandler;
 import io.aigateway.edge.config.EdgeConfig;
+import io.aigateway.edge.keys.KeysHandler;
 import io.aigateway.edge.models.ModelsHandler;
 import io.aigateway.edge.preferences.PreferencesHandler;
 import io.aigateway.edge.usage.UsageHandler;
@@ -25,12 +26,14 @@ public class EdgeRouter {
     private final PublicRequests publicRequests;
     private final PreferencesHandler preferences;
     private final UsageHandler usage;
+    private final KeysHandler keys;
     private final long maxBodyBytes;
 
     public EdgeRouter(ChatCompletionsHandler chat, ModelsHandler models, ErrorResponder errors,
                       PublicRequests publicRequests, PreferencesHandler preferences, EdgeConfig config,
-                      UsageHandler usage) {
+                      UsageHandler usage, KeysHandler keys) {
         this.usage = usage;
+        this.keys = keys;
         this.maxBodyBytes = config.maxBodyBytes();
         this.chat = chat;
         this.models = models;
@@ -48,6 +51,7 @@ public class EdgeRouter {
         router.route("/v1/*").failureHandler(this::failure);
         preferences.register(router);
         usage.register(router);
+        keys.register(router);
     }
 
     /** Anything that escaped a handler still answers in the envelope, never with a stack trace. */
