@@ -217,6 +217,9 @@ public final class E2eStack {
         // the stack's JVMs run cold and with the coverage agent on two cores: a reservation may take longer than the
         // production 500 ms, and these tests are about the decision, not about falling back (one test cuts Redis)
         common.put("AIGW_QUOTA_REDIS_TIMEOUT", "3s");
+        // the public model catalog re-reads routing and usage every 2 s (10 s by default): CatalogIT sees traffic and
+        // breaker changes sooner
+        common.put("AIGW_EDGE_CATALOG_CACHE_TTL", "2s");
         // provider health checks every 2 s (15 s by default): the health-history test sees an outage both ways quickly
         common.put("AIGW_HEALTH_INTERVAL", "2s");
 

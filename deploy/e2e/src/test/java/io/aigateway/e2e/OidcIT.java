@@ -63,6 +63,34 @@ class OidcIT {
     }
 
     @Test
+    void aSignedInUserMakesUsesListsAndRevokesTheirOwnKey() throws Exception {
+        String token = stack.passwordToken("demo", stack.keycloakDemoPassword);
+        String sub = claims(mapper, token).path("sub").asText();
+        Response created = given().baseUri(stack.edgeUrl()).header("Authorization", "Bearer " + token)
+                .contentType(ContentType.JSON).body("{\"name\":\"e2e cli " + UUID.randomUUID() + "\"}")
+                .post("/api/v1/ai/keys");
+        assertEquals(201, created.statusCode(), created.asString());
+        String key = created.jsonPath().getString("key");
+        String keyId = created.jsonPath().getString("keyId");
+        assertTrue(key.startsWith("aigw_"), "the key is shown once");
+        String requestId = "e2e-oidc-key-" + UUID.randomUUID();
+        Response chat = given().baseUri(stack.edgeUrl()).header("Authorization", "Bearer " + key)
+                .header("X-Request-Id", requestId).contentType(ContentType.JSON)
+                .body("{\"model\":\"fake/fake-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + requestId + "\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(200, chat.statusCode(), chat.asString());
+        assertEquals(sub, ChatFlowIT.awaitUsageRow(requestId).userId(), "the new key acts as the token's user");
+        Response list = given().baseUri(stack.edgeUrl()).header("Authorization", "Bearer " + token).get("/api/v1/ai/keys");
+        assertEquals(200, list.statusCode(), list.asString());
+        assertTrue(list.asString().contains(keyId) && !list.asString().contains(key), "listed, never shown again");
+        assertEquals(204, given().baseUri(stack.edgeUrl()).header("Authorization", "Bearer " + token)
+                .delete("/api/v1/ai/keys/" + keyId).statusCode());
+        org.awaitility.Awaitility.await("the revoked key refused").atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> given().baseUri(stack.edgeUrl()).header("Authorization", "Bearer " + key)
+                        .get("/v1/models").statusCode() == 401);
+    }
+
+    @Test
     void theAdminsTokenOpensTheAdminApiAndTheDemoUsersDoesNot() throws Exception {
         String admin = stack.passwordToken("admin", stack.keycloakAdminPassword);
         String demo = stack.passwordToken("demo", stack.keycloakDemoPassword);
