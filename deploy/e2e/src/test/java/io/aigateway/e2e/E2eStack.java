@@ -517,10 +517,21 @@ public final class E2eStack {
         }
     }
 
+    private static final java.util.Set<Integer> GIVEN_PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now and never given before by this stack: the OS may hand the same ephemeral port to two
+     * {@code ServerSocket(0)} calls in a row (a CI run once gave routing and usage the same port).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                s.setReuseAddress(true);
+                if (GIVEN_PORTS.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no new free port after 100 tries");
     }
 }
