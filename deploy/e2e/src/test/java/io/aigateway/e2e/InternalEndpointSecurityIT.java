@@ -183,13 +183,20 @@ class InternalEndpointSecurityIT {
                 new Api("edge", "/v1/models", stack.userKey),
                 new Api("edge", "/api/v1/ai/preferences", stack.userKey),
                 new Api("edge", "/api/v1/ai/usage", stack.userKey),
+                new Api("edge", "/api/v1/ai/keys", stack.userKey),
+                new Api("edge", "/api/v1/ai/models", stack.userKey),
                 new Api("admin", "/api/v1/ai/admin/keys", stack.adminKey),
                 new Api("admin", "/api/v1/ai/admin/providers", stack.adminKey),
                 new Api("admin", "/api/v1/ai/admin/quotas/tiers", stack.adminKey),
                 new Api("admin", "/api/v1/ai/admin/usage", stack.adminKey),
                 new Api("admin", "/api/v1/ai/admin/costs", stack.adminKey),
                 new Api("admin", "/api/v1/ai/admin/audit", stack.adminKey),
-                new Api("admin", "/api/v1/ai/admin/groups", stack.adminKey));
+                new Api("admin", "/api/v1/ai/admin/groups", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/metrics", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/breakers", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/cache/stats", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/health/history", stack.adminKey),
+                new Api("admin", "/api/v1/ai/admin/alerts", stack.adminKey));
         List<DynamicTest> tests = new ArrayList<>();
         for (Api api : apis) {
             tests.add(DynamicTest.dynamicTest("plain " + api.service() + " " + api.path(), () -> {

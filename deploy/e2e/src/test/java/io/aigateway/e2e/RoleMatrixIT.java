@@ -37,6 +37,7 @@ class RoleMatrixIT {
 
     enum Endpoint {
         CHAT(true), MODELS(true), PREFERENCES_GET(true), PREFERENCES_PUT(true), PREFERENCES_DELETE(true), USAGE(true),
+        GENERATE(true), KEYS_LIST(true), KEYS_CREATE(true), KEYS_REVOKE(true), CATALOG(true), CATALOG_ENTRY(true),
         ADMIN_KEYS_LIST(false), ADMIN_KEYS_CREATE(false), ADMIN_KEYS_REVOKE(false), ADMIN_PROVIDERS(false),
         ADMIN_QUOTA_TIERS(false), ADMIN_QUOTA_USER_GET(false), ADMIN_QUOTA_USER_PUT(false), ADMIN_QUOTA_USER_RESET(false),
         ADMIN_QUOTA_TIER_GET(false), ADMIN_QUOTA_TIER_PUT(false), ADMIN_QUOTA_TIER_DELETE(false),
@@ -55,7 +56,9 @@ class RoleMatrixIT {
 
         int success() {
             return switch (this) {
-                case ADMIN_KEYS_CREATE -> 201;
+                case ADMIN_KEYS_CREATE, KEYS_CREATE -> 201;
+                // let through: the caller never had that key, their own key store answers 404
+                case KEYS_REVOKE -> 404;
                 case ADMIN_KEYS_REVOKE -> 204;
                 // let through: the context never had a preference, so the caller's own store answers 404
                 case PREFERENCES_DELETE -> 404;
@@ -111,6 +114,10 @@ class RoleMatrixIT {
     }
 
     static int expected(Caller caller, Endpoint endpoint) {
+        if (endpoint == Endpoint.CATALOG || endpoint == Endpoint.CATALOG_ENTRY) {
+            // public: anonymous and every valid key get it; a presented but invalid key is still refused
+            return caller == Caller.REVOKED || caller == Caller.EXPIRED ? 401 : 200;
+        }
         return switch (caller) {
             case NO_KEY, REVOKED, EXPIRED -> 401;
             case USER -> endpoint.userApi ? endpoint.success() : 403;
@@ -167,6 +174,14 @@ class RoleMatrixIT {
                     + (targetKeyId == null ? "key_doesnotexist" : targetKeyId));
             case ADMIN_PROVIDERS -> req.get("/api/v1/ai/admin/providers");
             case USAGE -> req.get("/api/v1/ai/usage");
+            case GENERATE -> req.contentType(ContentType.JSON)
+                    .body("{\"prompt\":\"matrix " + UUID.randomUUID() + "\",\"model\":\"fake/fake-chat\"}")
+                    .post("/api/v1/ai/generate");
+            case KEYS_LIST -> req.get("/api/v1/ai/keys");
+            case KEYS_CREATE -> req.contentType(ContentType.JSON).body("{\"name\":\"matrix\"}").post("/api/v1/ai/keys");
+            case KEYS_REVOKE -> req.delete("/api/v1/ai/keys/key_matrixnone");
+            case CATALOG -> req.get("/api/v1/ai/models");
+            case CATALOG_ENTRY -> req.get("/api/v1/ai/models/fake/fake-chat");
             case ADMIN_QUOTA_TIERS -> req.get("/api/v1/ai/admin/quotas/tiers");
             case ADMIN_QUOTA_USER_GET -> req.get("/api/v1/ai/admin/quotas/users/e2e-matrix-quota-" + stack.runId);
             case ADMIN_QUOTA_USER_PUT -> req.contentType(ContentType.JSON).body("{\"tier\":\"unlimited\"}")
