@@ -1,5 +1,6 @@
 package io.aigateway.routing;
 
+import io.aigateway.testsupport.ConfigTopicPublisher;
 import io.aigateway.contracts.config.BreakerReset;
 import io.aigateway.contracts.config.ConfigKeys;
 import io.aigateway.contracts.config.ModelGroup;

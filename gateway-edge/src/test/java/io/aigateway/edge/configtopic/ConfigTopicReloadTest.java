@@ -1,5 +1,6 @@
 package io.aigateway.edge.configtopic;
 
+import io.aigateway.testsupport.ConfigTopicPublisher;
 import io.aigateway.contracts.config.ConfigKeys;
 import io.aigateway.contracts.config.ProviderOverride;
 import io.aigateway.edge.quota.ModelPrices;

@@ -1,4 +1,4 @@
-package io.aigateway.edge.configtopic;
+package io.aigateway.testsupport;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
