@@ -244,11 +244,15 @@ keycloak_command() {
 # keycloak_home: where the unpacked Keycloak is cached for test runs (unpacked once per version, ~300 MB).
 keycloak_home() { echo "${AIGW_KEYCLOAK_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/aigw/keycloak-$AIGW_KEYCLOAK_VERSION}"; }
 
-# free_port: a TCP port nothing listens on now (for servers that cannot report a port they chose themselves).
+# free_port: a TCP port nothing listens on now (for servers that cannot report a port they chose themselves). It is
+# taken below the kernel's ephemeral range: a server that binds it seconds later (Keycloak) must not find it handed
+# meanwhile to a test that asked the OS for any free port (port 0), nor take one such a test just released.
 free_port() {
-  local p i
+  local p i low=32768 high
+  [[ -r /proc/sys/net/ipv4/ip_local_port_range ]] && read -r low high < /proc/sys/net/ipv4/ip_local_port_range
+  (( low > 12000 )) || low=32768
   for i in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 20000 ))
+    p=$(( 10000 + RANDOM % (low - 10000) ))
     port_open 127.0.0.1 "$p" || { echo "$p"; return 0; }
   done
   die "no free port found"
