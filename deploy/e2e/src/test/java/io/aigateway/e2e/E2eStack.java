@@ -48,6 +48,10 @@ public final class E2eStack {
     /** Retries per provider the stack's routing-service is configured with. */
     public static final int RETRIES = 1;
 
+    /** OpenTelemetry {@code service.name} of each service (its {@code quarkus.application.name}). */
+    public static final Map<String, String> SERVICE_NAMES = Map.of("edge", "gateway-edge", "routing", "routing-service",
+            "adapter", "adapter-service", "usage", "usage-service", "admin", "admin-service");
+
     private static E2eStack instance;
 
     public final String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -82,6 +86,8 @@ public final class E2eStack {
     /** The environment every service process gets (a second edge is started with the same). */
     private final Map<String, String> common = new LinkedHashMap<>();
     private int secondEdgePort;
+    /** Where every service exports its spans (OTLP/HTTP), started with the stack. */
+    private OtlpReceiver otlp;
 
     private E2eStack() throws IOException {
         root = Path.of(System.getProperty("aigw.repo.root", "../..")).toAbsolutePath().normalize();
@@ -109,6 +115,11 @@ public final class E2eStack {
             }
         }
         return instance;
+    }
+
+    /** The OTLP/HTTP receiver every service of the stack exports its traces to. */
+    public OtlpReceiver otlp() {
+        return otlp;
     }
 
     public String edgeUrl() {
@@ -222,6 +233,11 @@ public final class E2eStack {
         common.put("AIGW_EDGE_CATALOG_CACHE_TTL", "2s");
         // provider health checks every 2 s (15 s by default): the health-history test sees an outage both ways quickly
         common.put("AIGW_HEALTH_INTERVAL", "2s");
+        // traces: every service exports to this run's OTLP/HTTP receiver (ObservabilityIT), in small quick batches
+        otlp = new OtlpReceiver();
+        common.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint());
+        common.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        common.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
 
         startService("adapter-service", adapterPort, common, providerKinds());
         startService("usage-service", usagePort, common, List.of());
@@ -514,6 +530,9 @@ public final class E2eStack {
                 Thread.currentThread().interrupt();
                 p.destroyForcibly();
             }
+        }
+        if (otlp != null) {
+            otlp.close(); // after the services: they flush their last spans when they stop
         }
     }
 
