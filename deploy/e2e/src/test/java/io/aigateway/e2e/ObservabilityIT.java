@@ -173,6 +173,14 @@ class ObservabilityIT {
         assertEquals(200, chat("e2e-obs-" + UUID.randomUUID(), body("fake/fake-chat", false, text)).statusCode());
         assertEquals(200, chat("e2e-obs-" + UUID.randomUUID(), body("fake/fake-chat", true, text)).statusCode());
         assertEquals(404, chat("e2e-obs-" + UUID.randomUUID(), body("no-such-model", false, text)).statusCode());
+        // a failing first provider (retried, then a fallback to the second): failures, retries, fallbacks
+        stack.fakeControl("fake", Map.of("model", "fake-chat", "errorRate", 1.0, "errorStatus", 500));
+        try {
+            assertEquals(200, chat("e2e-obs-" + UUID.randomUUID(), body("chat-default", false, text + " fallback")).statusCode());
+        } finally {
+            stack.fakeReset();
+            stack.resetBreakers();
+        }
 
         Map<String, Set<String>> wanted = referencedMetrics();
         assertTrue(wanted.size() >= 15, "the rules and dashboards should read the gateway's metrics: " + wanted.keySet());
@@ -229,7 +237,7 @@ class ObservabilityIT {
     private static void collectExprs(JsonNode node, String file, Map<String, Set<String>> names) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> {
-                if ((e.getKey().equals("expr") || e.getKey().equals("query")) && e.getValue().isTextual()) {
+                if (e.getKey().equals("expr") && e.getValue().isTextual()) { // panels[].targets[].expr
                     PromQlNames.metrics(e.getValue().asText()).forEach(m -> names.computeIfAbsent(m, k -> new TreeSet<>()).add(file));
                 } else {
                     collectExprs(e.getValue(), file, names);
