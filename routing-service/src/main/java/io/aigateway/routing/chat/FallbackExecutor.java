@@ -151,7 +151,7 @@ public class FallbackExecutor {
                     span[0] = GenAiSpan.chat(tracer, rc.trace(), c.providerId(), c.modelId())
                             .attribute("aigw.attempt", rc.attempts().size() + 1)
                             .attribute("aigw.retry", retry);
-                    return within(span[0].context(rc.trace()), attempt.call(c, remainingMs));
+                    return within(span[0].context(rc.trace()), () -> attempt.call(c, remainingMs));
                 })
                 .onCancellation().invoke(() -> {
                     if (span[0] != null) {
@@ -218,14 +218,16 @@ public class FallbackExecutor {
     }
 
     /**
-     * Subscribes to {@code inner} with {@code context} current, so what it starts synchronously (the request to the
-     * adapter and its {@code traceparent}) belongs to that span; cancellation still reaches {@code inner}.
+     * Makes and subscribes to the attempt's {@code Uni} with {@code context} current, so what it starts synchronously
+     * (the request to the adapter and its {@code traceparent}) belongs to that span. Made inside the scope too: with
+     * context propagation Mutiny restores, when a {@code Uni} runs, the context current when it was assembled.
+     * Cancellation still reaches the attempt.
      */
-    static <T> Uni<T> within(Context context, Uni<T> inner) {
+    static <T> Uni<T> within(Context context, java.util.function.Supplier<Uni<T>> inner) {
         return Uni.createFrom().emitter(em -> {
             Cancellable subscription;
             try (Scope ignored = context.makeCurrent()) {
-                subscription = inner.subscribe().with(em::complete, em::fail);
+                subscription = inner.get().subscribe().with(em::complete, em::fail);
             }
             em.onTermination(subscription::cancel);
         });
