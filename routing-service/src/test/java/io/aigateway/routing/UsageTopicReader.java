@@ -21,7 +21,8 @@ import java.util.UUID;
 /** Reads the real {@code ai.usage.v1} topic of the test broker, with a group of its own. */
 public final class UsageTopicReader implements AutoCloseable {
 
-    public record Found(String key, UsageEvent event) {
+    /** @param traceparent the record's {@code traceparent} header, null when it has none */
+    public record Found(String key, UsageEvent event, String traceparent) {
     }
 
     private final KafkaConsumer<String, String> consumer;
@@ -61,7 +62,9 @@ public final class UsageTopicReader implements AutoCloseable {
                 continue; // other producers' test records on the shared broker
             }
             if (e.requestId() != null) {
-                byRequestId.put(e.requestId(), new Found(r.key(), e));
+                var tp = r.headers().lastHeader("traceparent");
+                byRequestId.put(e.requestId(), new Found(r.key(), e,
+                        tp == null ? null : new String(tp.value(), java.nio.charset.StandardCharsets.US_ASCII)));
             }
         }
     }

@@ -45,6 +45,20 @@ class ContractsTest {
     }
 
     @Test
+    void usageEventTraceIdIsOptional() throws Exception {
+        UsageEvent old = new UsageEvent(UUID.randomUUID(), "req-2", Instant.parse("2026-01-01T00:00:00Z"), "u", null,
+                "default", "m", "fake", "m", "cost", 1, 1, 2, false, BigDecimal.ONE, null, 5, null, false, false,
+                UsageEvent.Outcome.SUCCESS, null, List.of());
+        String json = mapper.writeValueAsString(old);
+        assertFalse(json.contains("traceId"), json); // an event without one is written as before
+        assertEquals(null, mapper.readValue(json, UsageEvent.class).traceId());
+        UsageEvent traced = old.withTraceId("4bf92f3577b34da6a3ce929d0e0e4736");
+        String tjson = mapper.writeValueAsString(traced);
+        assertTrue(tjson.contains("\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\""), tjson);
+        assertEquals(traced, mapper.readValue(tjson, UsageEvent.class));
+    }
+
+    @Test
     void errorEnvelopeAlwaysHasFourKeys() throws Exception {
         String json = mapper.writeValueAsString(ErrorEnvelope.of("m", "t", null, null));
         assertEquals("{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":null,\"code\":null}}", json);

@@ -1,5 +1,10 @@
 package io.aigateway.adapter.chat;
 
+import io.aigateway.support.tracing.GenAiSpan;
+import io.aigateway.support.tracing.Traces;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+
 import io.aigateway.support.http.RequestIdFilter;
 import io.aigateway.support.http.RequestIds;
 
@@ -61,7 +66,11 @@ public class ChatRoute {
     private final AdapterMetrics metrics;
     private final int maxBodyBytes;
 
-    public ChatRoute(ProviderCatalog catalog, ObjectMapper mapper, AdapterMetrics metrics, AigwConfig config) {
+    private final Tracer tracer;
+
+    public ChatRoute(ProviderCatalog catalog, ObjectMapper mapper, AdapterMetrics metrics, AigwConfig config,
+                     Tracer tracer) {
+        this.tracer = tracer;
         this.catalog = catalog;
         this.mapper = mapper;
         this.plainWriter = mapper.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
@@ -113,10 +122,15 @@ public class ChatRoute {
             return;
         }
         ChatCall call = new ChatCall(requestId, model, request, raw);
+        MDC.put(Traces.MDC_PROVIDER, providerId);
+        MDC.put(Traces.MDC_MODEL, modelId);
+        // the upstream call as a GenAI client span, child of this service's server span
+        GenAiSpan span = GenAiSpan.chat(tracer, Context.current(), providerId, modelId)
+                .attribute("aigw.stream", request.stream() ? "true" : "false");
         if (request.stream()) {
-            stream(ctx, adapter, call);
+            stream(ctx, adapter, call, span);
         } else {
-            json(ctx, adapter, call);
+            json(ctx, adapter, call, span);
         }
     }
 
@@ -132,20 +146,34 @@ public class ChatRoute {
         }
     }
 
-    private void json(RoutingContext ctx, ProviderAdapter adapter, ChatCall call) {
+    private void json(RoutingContext ctx, ProviderAdapter adapter, ChatCall call, GenAiSpan span) {
         long started = System.nanoTime();
         HttpServerResponse response = ctx.response();
         String requestId = call.requestId();
         Cancellable pending = adapter.chat(call).subscribe().with(
-                result -> onJson(response, adapter, call, result, started),
+                result -> {
+                    span.succeeded(call.model().id(), result.usage().promptTokens(), result.usage().completionTokens());
+                    onJson(response, adapter, call, result, started);
+                },
                 failure -> {
                     ProviderError error = failure instanceof ProviderException pe ? pe.error()
                             : adapter.mapFailure(failure, call.model().id());
+                    failed(span, error);
                     metrics.record(adapter.id(), false, error.errorClass(), System.nanoTime() - started);
                     logFailure(requestId, error);
                     sendError(ctx, requestId, error);
                 });
-        response.closeHandler(v -> pending.cancel());
+        response.closeHandler(v -> {
+            pending.cancel();
+            span.failed("CANCELLED", "routing went away");
+        });
+    }
+
+    static void failed(GenAiSpan span, ProviderError error) {
+        if (error.providerStatus() != null) {
+            span.attribute("http.response.status_code", error.providerStatus());
+        }
+        span.failed(String.valueOf(error.errorClass()), error.message());
     }
 
     private void onJson(HttpServerResponse response, ProviderAdapter adapter, ChatCall call, ChatResult result,
@@ -167,8 +195,8 @@ public class ChatRoute {
                 .end(result.body());
     }
 
-    private void stream(RoutingContext ctx, ProviderAdapter adapter, ChatCall call) {
-        StreamRelay relay = new StreamRelay(this, ctx, adapter, call);
+    private void stream(RoutingContext ctx, ProviderAdapter adapter, ChatCall call, GenAiSpan span) {
+        StreamRelay relay = new StreamRelay(this, ctx, adapter, call, span);
         StreamHandle handle = adapter.chatStream(call, relay);
         ctx.response().closeHandler(v -> {
             if (!relay.done()) {

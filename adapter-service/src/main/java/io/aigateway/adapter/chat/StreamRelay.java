@@ -1,5 +1,7 @@
 package io.aigateway.adapter.chat;
 
+import io.aigateway.support.tracing.GenAiSpan;
+
 import io.aigateway.adapter.provider.ChatCall;
 import io.aigateway.adapter.provider.ChunkSink;
 import io.aigateway.adapter.provider.ProviderAdapter;
@@ -35,13 +37,15 @@ final class StreamRelay implements ChunkSink {
     private final HttpServerResponse response;
     private final ProviderAdapter adapter;
     private final ChatCall call;
+    private final GenAiSpan span;
     private final long started = System.nanoTime();
     private boolean committed;
     private boolean done;
     private Long ttftMs;
 
-    StreamRelay(ChatRoute route, RoutingContext ctx, ProviderAdapter adapter, ChatCall call) {
+    StreamRelay(ChatRoute route, RoutingContext ctx, ProviderAdapter adapter, ChatCall call, GenAiSpan span) {
         this.route = route;
+        this.span = span;
         this.ctx = ctx;
         this.response = ctx.response();
         this.adapter = adapter;
@@ -55,6 +59,7 @@ final class StreamRelay implements ChunkSink {
     /** Routing closed the connection: count it, write nothing. */
     void clientGone() {
         done = true;
+        span.failed("CANCELLED", "routing went away");
     }
 
     private boolean writable() {
@@ -105,6 +110,7 @@ final class StreamRelay implements ChunkSink {
             return;
         }
         done = true;
+        span.succeeded(call.model().id(), usage.promptTokens(), usage.completionTokens());
         route.metrics().record(adapter.id(), true, null, System.nanoTime() - started);
         if (!writable()) {
             return;
@@ -126,6 +132,7 @@ final class StreamRelay implements ChunkSink {
             return;
         }
         done = true;
+        ChatRoute.failed(span, error);
         route.metrics().record(adapter.id(), true, error.errorClass(), System.nanoTime() - started);
         route.logFailure(call.requestId(), error);
         if (!committed) {

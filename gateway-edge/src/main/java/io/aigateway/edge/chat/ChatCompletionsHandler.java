@@ -1,5 +1,7 @@
 package io.aigateway.edge.chat;
 
+import io.aigateway.support.tracing.Traces;
+
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,13 +96,19 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         apiKeys.authenticate(req.getHeader("Authorization"))
                 .emitOn(Contexts.of(Vertx.currentContext()))
                 .subscribe().with(
-                        caller -> BodyReader.read(rc, maxBodyBytes, errors, body -> {
-                            try {
-                                next.onBody(rc, rid, caller, body, startNanos);
-                            } catch (RuntimeException e) {
-                                errors.send(rc, errors.toError(e));
+                        caller -> {
+                            if (caller.userId() != null) {
+                                // on the request's duplicated context: this request's later log lines carry it
+                                org.jboss.logging.MDC.put(Traces.MDC_USER_ID, caller.userId());
                             }
-                        }),
+                            BodyReader.read(rc, maxBodyBytes, errors, body -> {
+                                try {
+                                    next.onBody(rc, rid, caller, body, startNanos);
+                                } catch (RuntimeException e) {
+                                    errors.send(rc, errors.toError(e));
+                                }
+                            });
+                        },
                         failure -> errors.send(rc, errors.toError(failure)));
     }
 

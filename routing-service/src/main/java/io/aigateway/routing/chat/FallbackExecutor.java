@@ -1,5 +1,14 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.support.tracing.GenAiSpan;
+import io.aigateway.support.tracing.Traces;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.smallrye.mutiny.subscription.Cancellable;
+import org.jboss.logging.MDC;
+
 import io.aigateway.routing.adapter.AttemptFailure;
 import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.routing.breaker.CircuitOpenException;
@@ -64,10 +73,11 @@ public class FallbackExecutor {
     private final LongSupplier nanoClock;
     private final int maxRetries;
     private final long minAttemptMs;
+    private Tracer tracer = OpenTelemetry.noop().getTracer("io.aigateway.routing");
 
     @Inject
     public FallbackExecutor(Vertx vertx, RoutingConfig config, ProviderBreakers breakers, RoutingMetrics metrics,
-                            RoutingStats stats) {
+                            RoutingStats stats, Tracer tracer) {
         this(config.retry().maxRetries(), config.retry().minAttemptTime().toMillis(), breakers, metrics, stats.latency()::record,
                 new Backoff(config.retry().baseDelay().toMillis(), config.retry().maxDelay().toMillis(),
                         config.retry().maxRetryAfter().toMillis(), () -> ThreadLocalRandom.current().nextDouble()),
@@ -76,6 +86,13 @@ public class FallbackExecutor {
                     em.onTermination(() -> vertx.cancelTimer(id));
                 }),
                 System::nanoTime);
+        this.tracer = tracer;
+    }
+
+    /** For tests: where the attempt spans go. */
+    FallbackExecutor tracer(Tracer tracer) {
+        this.tracer = tracer;
+        return this;
     }
 
     FallbackExecutor(int maxRetries, long minAttemptMs, ProviderGuard breakers, RoutingMetrics metrics, LatencySink latency,
@@ -124,12 +141,26 @@ public class FallbackExecutor {
         Candidate c = rc.candidates().get(index);
         long remainingMs = remainingMs(deadlineNanos);
         long[] t0 = new long[1];
+        GenAiSpan[] span = new GenAiSpan[1];
+        MDC.put(Traces.MDC_PROVIDER, c.providerId());
+        MDC.put(Traces.MDC_MODEL, c.modelId());
         return breakers.call(c.providerId(), () -> {
                     t0[0] = nanoClock.getAsLong();
-                    return attempt.call(c, remainingMs);
+                    // one GenAI client span per attempt, current while the attempt starts: the call to the adapter
+                    // carries it as traceparent, so adapter-service's spans are its children
+                    span[0] = GenAiSpan.chat(tracer, rc.trace(), c.providerId(), c.modelId())
+                            .attribute("aigw.attempt", rc.attempts().size() + 1)
+                            .attribute("aigw.retry", retry);
+                    return within(span[0].context(rc.trace()), () -> attempt.call(c, remainingMs));
+                })
+                .onCancellation().invoke(() -> {
+                    if (span[0] != null) {
+                        span[0].failed("CANCELLED", "client went away");
+                    }
                 })
                 .onItem().invoke(() -> {
                     long ms = (nanoClock.getAsLong() - t0[0]) / 1_000_000;
+                    rc.servingSpan(span[0]); // ended with the tokens when the request finishes
                     rc.recordSuccess(index, c, ms);
                     metrics.call(c.providerId(), null, ms);
                     latency.record(c.key(), ms);
@@ -143,11 +174,20 @@ public class FallbackExecutor {
                         return next(rc, index + 1, minContext, deadlineNanos, attempt);
                     }
                     if (!(t instanceof AttemptFailure f)) {
+                        if (span[0] != null) {
+                            span[0].failed(t.getClass().getSimpleName(), t.getMessage());
+                        }
                         return Uni.createFrom().failure(t);
                     }
                     long ms = (nanoClock.getAsLong() - t0[0]) / 1_000_000;
                     rc.recordFailure(c, f, ms);
                     ErrorClass ec = f.error().errorClass();
+                    if (span[0] != null) {
+                        if (f.status() != null) {
+                            span[0].attribute("http.response.status_code", f.status());
+                        }
+                        span[0].failed(ec.name(), f.error().message());
+                    }
                     metrics.call(c.providerId(), ec.name(), ms);
                     if (ec == ErrorClass.TIMEOUT) {
                         latency.record(c.key(), ms);
@@ -175,6 +215,22 @@ public class FallbackExecutor {
                     metrics.fallback(c.providerId());
                     return next(rc, index + 1, nextMin, deadlineNanos, attempt);
                 });
+    }
+
+    /**
+     * Makes and subscribes to the attempt's {@code Uni} with {@code context} current, so what it starts synchronously
+     * (the request to the adapter and its {@code traceparent}) belongs to that span. Made inside the scope too: with
+     * context propagation Mutiny restores, when a {@code Uni} runs, the context current when it was assembled.
+     * Cancellation still reaches the attempt.
+     */
+    static <T> Uni<T> within(Context context, java.util.function.Supplier<Uni<T>> inner) {
+        return Uni.createFrom().emitter(em -> {
+            Cancellable subscription;
+            try (Scope ignored = context.makeCurrent()) {
+                subscription = inner.get().subscribe().with(em::complete, em::fail);
+            }
+            em.onTermination(subscription::cancel);
+        });
     }
 
     private static <T> Uni<T> failFinal(RouteContext rc) {

@@ -1,5 +1,9 @@
 package io.aigateway.routing.chat;
 
+import io.aigateway.support.tracing.GenAiSpan;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+
 import io.aigateway.routing.adapter.AttemptFailure;
 import io.aigateway.contracts.error.ErrorClass;
 import io.aigateway.contracts.error.ProviderError;
@@ -27,6 +31,10 @@ public final class RouteContext {
     private Resolution resolution;
     private int servedIndex = -1;
     private boolean finished;
+    /** The OpenTelemetry context the request arrived in (routing's server span): the parent of its attempt spans. */
+    private final Context trace = Context.current();
+    /** The GenAI span of the attempt that served the request, ended with its tokens when the request finishes. */
+    private GenAiSpan servingSpan;
 
     public RouteContext(CallerHeaders caller, String context, String policy, ChatCompletionRequest request,
                         long startNanos) {
@@ -37,6 +45,25 @@ public final class RouteContext {
         this.requestedModel = request == null ? null : request.model();
         this.stream = request != null && request.stream();
         this.startNanos = startNanos;
+    }
+
+    /** The request's trace context (routing's server span, or root without tracing). */
+    public Context trace() {
+        return trace;
+    }
+
+    /** The request's trace id, or null without a valid span. */
+    public String traceId() {
+        var sc = Span.fromContext(trace).getSpanContext();
+        return sc.isValid() ? sc.getTraceId() : null;
+    }
+
+    public void servingSpan(GenAiSpan span) {
+        this.servingSpan = span;
+    }
+
+    public GenAiSpan servingSpan() {
+        return servingSpan;
     }
 
     public CallerHeaders caller() {

@@ -26,11 +26,16 @@ import io.aigateway.routing.pipeline.ChatPipeline;
 import io.aigateway.routing.pipeline.ChatReply;
 import io.aigateway.routing.pipeline.ChatRequest;
 import io.aigateway.routing.pipeline.UsageEvents;
+import io.aigateway.support.tracing.GenAiSpan;
 import io.aigateway.routing.route.Candidate;
 import io.aigateway.routing.route.ModelResolver;
 import io.aigateway.routing.route.ModelRouter;
 import io.aigateway.routing.route.RequestProfile;
 import io.aigateway.routing.usage.UsagePublisher;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -57,6 +62,11 @@ public class RoutedChatPipeline implements ChatPipeline {
 
     private static final Logger LOG = Logger.getLogger(RoutedChatPipeline.class);
     static final String CLIENT_DISCONNECTED = "CLIENT_DISCONNECTED";
+    static final String ROUTE_SPAN = "aigw.route";
+    static final AttributeKey<String> ROUTE_POLICY = AttributeKey.stringKey("aigw.route.policy");
+    static final AttributeKey<String> ROUTE_REASON = AttributeKey.stringKey("aigw.route.reason");
+    static final AttributeKey<String> ROUTE_MODEL = AttributeKey.stringKey("aigw.route.requested_model");
+    static final AttributeKey<java.util.List<String>> ROUTE_CANDIDATES = AttributeKey.stringArrayKey("aigw.route.candidates");
 
     private final Vertx vertx;
     private final ObjectMapper mapper;
@@ -68,10 +78,12 @@ public class RoutedChatPipeline implements ChatPipeline {
     private final RoutingConfig config;
     private final ModelResolver resolver;
     private final ModelRouter router;
+    private final Tracer tracer;
 
     public RoutedChatPipeline(Vertx vertx, ObjectMapper mapper, AdapterClient adapter, CatalogService catalog,
                               FallbackExecutor executor, UsagePublisher usage, RoutingMetrics metrics, RoutingConfig config,
-                              ModelResolver resolver, ModelRouter router) {
+                              ModelResolver resolver, ModelRouter router, Tracer tracer) {
+        this.tracer = tracer;
         this.vertx = vertx;
         this.mapper = mapper;
         this.adapter = adapter;
@@ -89,6 +101,11 @@ public class RoutedChatPipeline implements ChatPipeline {
         RouteContext rc = new RouteContext(request.caller(), request.context(), request.policy().wireName(),
                 request.chat(), request.startNanos());
         Uni<ChatReply> reply;
+        // the route decision as its own span (policy, requested model, candidates in order, reason)
+        Span routeSpan = tracer.spanBuilder(ROUTE_SPAN).setParent(rc.trace())
+                .setAttribute(ROUTE_POLICY, request.policy().wireName())
+                .setAttribute(ROUTE_MODEL, request.model())
+                .startSpan();
         try {
             ApiError invalid = request.chat().validate();
             if (invalid != null) {
@@ -102,8 +119,13 @@ public class RoutedChatPipeline implements ChatPipeline {
             // user-preference loads the caller's preferences asynchronously; the other policies route synchronously
             reply = router.routeAsync(resolver.resolve(request.model(), cat), profile, request.policy(),
                             request.caller().userId(), request.context())
-                    .chain(route -> dispatch(request, rc, route));
+                    .onFailure().invoke(t -> endRoute(routeSpan, null, t))
+                    .chain(route -> {
+                        endRoute(routeSpan, route, null);
+                        return dispatch(request, rc, route);
+                    });
         } catch (RuntimeException e) {
+            endRoute(routeSpan, null, e);
             reply = Uni.createFrom().failure(e);
         }
         return reply
@@ -118,6 +140,26 @@ public class RoutedChatPipeline implements ChatPipeline {
     @Override
     public ApiError rejected(CallerHeaders caller, String context, String policy, long startNanos, ApiError error) {
         return failed(new RouteContext(caller, context, policy, null, startNanos), error.exception()).error();
+    }
+
+    private static void endRoute(Span span, ModelRouter.Route route, Throwable failure) {
+        if (route != null) {
+            List<Candidate> candidates = route.resolution().candidates();
+            List<String> keys = new ArrayList<>(candidates.size());
+            for (Candidate c : candidates) {
+                keys.add(c.providerId() + "/" + c.modelId());
+            }
+            span.setAttribute(ROUTE_POLICY, route.policy().wireName());
+            span.setAttribute(ROUTE_CANDIDATES, keys);
+            if (route.resolution().reason() != null) {
+                span.setAttribute(ROUTE_REASON, route.resolution().reason());
+            }
+        }
+        if (failure != null) {
+            span.setAttribute(GenAiSpan.ERROR_TYPE, failure instanceof ApiException e ? e.error().code() : failure.getClass().getSimpleName());
+            span.setStatus(StatusCode.ERROR);
+        }
+        span.end();
     }
 
     private Uni<ChatReply> dispatch(ChatRequest request, RouteContext rc, ModelRouter.Route route) {
@@ -368,16 +410,29 @@ public class RoutedChatPipeline implements ChatPipeline {
                         rc.startNanos())
                 .outcome(outcome, errorClass)
                 .attempts(list)
-                .ttftMs(ttftMs);
+                .ttftMs(ttftMs)
+                .traceId(rc.traceId());
         if (reported != null) {
             event.servedBy(reported.providerId(), reported.modelId());
         }
         if (usageOf != null) {
             event.usage(usageOf.promptTokens(), usageOf.completionTokens(), usageOf.usageEstimated(), usageOf.costUsd());
         }
+        GenAiSpan serving = rc.servingSpan();
+        if (serving != null) {
+            if (outcome == UsageEvent.Outcome.SUCCESS) {
+                serving.succeeded(served == null ? null : served.modelId(),
+                        usageOf == null ? null : usageOf.promptTokens(), usageOf == null ? null : usageOf.completionTokens());
+            } else {
+                serving.failed(errorClass, "request ended " + outcome);
+            }
+        }
         metrics.routed(reported == null ? null : reported.providerId(), outcome.name());
         LOG.debugf("request finished: outcome=%s provider=%s attempts=%d", outcome,
                 reported == null ? "-" : reported.providerId(), attempts.size());
-        usage.publish(event.build(), rc.caller().reservation());
+        // publish within the request's trace: the Kafka record's traceparent links usage-service's span to it
+        try (io.opentelemetry.context.Scope ignored = rc.trace().makeCurrent()) {
+            usage.publish(event.build(), rc.caller().reservation());
+        }
     }
 }

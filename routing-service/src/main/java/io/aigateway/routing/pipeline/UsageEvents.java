@@ -2,6 +2,7 @@ package io.aigateway.routing.pipeline;
 
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.routing.adapter.CallerHeaders;
+import io.aigateway.support.tracing.Traces;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -32,6 +33,8 @@ public final class UsageEvents {
     private UsageEvent.Outcome outcome = UsageEvent.Outcome.SUCCESS;
     private String errorClass;
     private List<UsageEvent.Attempt> attempts = List.of();
+    /** The request's trace id: the current span's when this builder is made (on the request's context), or set. */
+    private String traceId = Traces.currentTraceId();
 
     private UsageEvents(CallerHeaders caller, String context, String policy, String requestedModel, boolean stream,
                         long startNanos) {
@@ -92,10 +95,18 @@ public final class UsageEvents {
         return this;
     }
 
+    /** The request's trace id (kept when null: a builder made off the request's context keeps what it found). */
+    public UsageEvents traceId(String traceId) {
+        if (traceId != null) {
+            this.traceId = traceId;
+        }
+        return this;
+    }
+
     public UsageEvent build() {
         return new UsageEvent(UUID.randomUUID(), caller.requestId(), Instant.now(), caller.userId(), caller.keyId(),
                 context, requestedModel, provider, model, policy, promptTokens, completionTokens,
                 promptTokens + completionTokens, estimated, cost, costSaved, (System.nanoTime() - startNanos) / 1_000_000,
-                ttftMs, stream, cached, outcome, errorClass, attempts);
+                ttftMs, stream, cached, outcome, errorClass, attempts, traceId);
     }
 }

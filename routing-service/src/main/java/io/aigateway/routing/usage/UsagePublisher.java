@@ -7,7 +7,9 @@ import io.aigateway.routing.quota.QuotaSettler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -138,11 +140,18 @@ public class UsagePublisher {
         return unacknowledged.size();
     }
 
+    /**
+     * The record for {@code event}, keyed by user. Its trace context is the one current now (the request's, when
+     * {@link #publish} is called on the request's context): the Kafka connector writes it as the record's
+     * {@code traceparent} header, whichever thread later sends the record. A resend from the spool carries the
+     * resending job's context in its header; the event's own {@code traceId} still names the request's trace.
+     */
     private static Message<UsageEvent> message(UsageEvent event) {
         OutgoingKafkaRecordMetadata<String> md = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.userId())
                 .build();
-        return Message.of(event, Metadata.of(md));
+        Context trace = Context.current();
+        return Message.of(event, Metadata.of(md, TracingMetadata.with(trace, trace)));
     }
 
     private void acked() {

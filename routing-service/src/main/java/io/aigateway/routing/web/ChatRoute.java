@@ -1,5 +1,8 @@
 package io.aigateway.routing.web;
 
+import io.aigateway.support.tracing.Traces;
+import io.opentelemetry.api.trace.Span;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -89,6 +92,9 @@ public class ChatRoute {
         var h = ctx.request().headers();
         CallerHeaders caller = new CallerHeaders(requestId, h.get(AigwHeaders.CALLER_USER),
                 h.get(AigwHeaders.CALLER_KEY), h.get(AigwHeaders.CALLER_ROLES), h.get(AigwHeaders.QUOTA_RESERVATION));
+        if (caller.userId() != null) {
+            org.jboss.logging.MDC.put(Traces.MDC_USER_ID, caller.userId());
+        }
         String context = h.get(AigwHeaders.CONTEXT);
         ChatRequest request;
         try {
@@ -137,12 +143,18 @@ public class ChatRoute {
     }
 
     /** One request on the wire: the pipeline's answer written out; a client that goes away cancels it. */
+    /** {@code hit}, {@code miss}, {@code bypass}… as routing answers in {@code x-aigw-cache}. */
+    static final io.opentelemetry.api.common.AttributeKey<String> CACHE_RESULT =
+            io.opentelemetry.api.common.AttributeKey.stringKey("aigw.cache.result");
+
     private final class Exchange implements MultiSubscriber<ChatChunk> {
         /** Chunks asked for ahead while the client keeps up. */
         private static final int WINDOW = 16;
 
         private final HttpServerResponse response;
         private final ChatRequest request;
+        /** Routing's server span (current when the exchange starts): gets the cache result and who served. */
+        private final Span serverSpan = Span.current();
         private Cancellable reply;
         private Flow.Subscription stream;
         private int outstanding;
@@ -170,6 +182,10 @@ public class ChatRoute {
         }
 
         private void send(ChatReply r) {
+            String cache = r.headers().get(AigwHeaders.CACHE);
+            if (cache != null) {
+                serverSpan.setAttribute(CACHE_RESULT, cache.toLowerCase(java.util.Locale.ROOT));
+            }
             response.putHeader("x-request-id", request.requestId());
             for (Map.Entry<String, String> e : r.headers().entrySet()) {
                 response.putHeader(e.getKey(), e.getValue());
@@ -191,6 +207,10 @@ public class ChatRoute {
             ApiError error;
             if (t instanceof ApiException e) {
                 error = e.error();
+                String cache = error.headers().get(AigwHeaders.CACHE);
+                if (cache != null) {
+                    serverSpan.setAttribute(CACHE_RESULT, cache.toLowerCase(java.util.Locale.ROOT));
+                }
             } else {
                 LOG.errorf("routing failed unexpectedly: %s", LogSafe.escape(t));
                 error = ApiError.internal("Internal error.");

@@ -3,6 +3,9 @@ package io.aigateway.support.client;
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.support.http.RequestIds;
 import io.aigateway.support.security.ServiceCredentials;
+import io.aigateway.support.tracing.Traces;
+import io.opentelemetry.context.Context;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -15,6 +18,12 @@ import java.time.Duration;
  * addressed. {@link #request} gives request options with host, port, TLS, the path under the base URL, the
  * service credential and the current request's ID already set; {@link #clientOptions} the pooled keep-alive
  * client settings all internal clients share.
+ * <p>
+ * <b>Trace context.</b> Both {@code request} methods write the W3C {@code traceparent} of the span current when they
+ * are called (the server span of the request, or routing's attempt span), so the called service's server span is its
+ * child. It is written here, synchronously, because the Vert.x client's own tracing would pick the parent when the
+ * request reaches a connection, by then possibly another span; {@link #clientOptions} therefore turns the Vert.x
+ * client tracing off ({@link TracingPolicy#IGNORE}) for internal clients.
  */
 public final class InternalEndpoint {
 
@@ -57,6 +66,9 @@ public final class InternalEndpoint {
         if (rid != null) {
             o.putHeader(AigwHeaders.REQUEST_ID, rid);
         }
+        io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+        Traces.inject(Context.current(), headers);
+        headers.forEach(o::putHeader);
         return o;
     }
 
@@ -70,6 +82,7 @@ public final class InternalEndpoint {
         if (rid != null && !headers.contains(AigwHeaders.REQUEST_ID)) {
             headers.set(AigwHeaders.REQUEST_ID, rid);
         }
+        Traces.inject(Context.current(), headers);
         return new RequestOptions()
                 .setMethod(method)
                 .setHost(host)
@@ -91,6 +104,7 @@ public final class InternalEndpoint {
                 .setKeepAliveTimeout((int) Math.max(1, keepAliveTimeout.toSeconds()))
                 .setTcpNoDelay(true)
                 .setTryUseCompression(false)
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .setSsl(ssl)
                 .setDefaultHost(host)

@@ -7,6 +7,7 @@ import io.aigateway.contracts.usage.Topics;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.usage.records.rest.UsagePage;
 import io.aigateway.usage.testsupport.UsageTopic;
+import io.aigateway.usage.tracing.TestSpans;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -213,6 +214,49 @@ class UsageFlowTest {
                 .then().statusCode(404).body("error.code", equalTo("not_found"));
     }
 
+    @Test
+    void traceIdIsStoredReturnedAndTheConsumerJoinsTheTrace() throws Exception {
+        String user = "u-trace-" + RUN;
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        UsageEvent traced = event(user, "req-trace-" + RUN).withTraceId(traceId);
+        UsageEvent bogus = event(user, "req-trace-bad-" + RUN).withTraceId("not-a-trace-id");
+        UsageEvent old = event(user, "req-trace-none-" + RUN); // an event from before traces: still valid
+        // the record as routing's connector writes it: the request's trace in the traceparent header
+        sendTraced(user, JSON.writeValueAsString(traced), "00-" + traceId + "-00f067aa0ba902b7-01");
+        send(user, JSON.writeValueAsString(bogus));
+        send(user, JSON.writeValueAsString(old));
+
+        List<UsageEvent> data = awaitRecords(user, null, list -> list.size() >= 3);
+        assertEquals(traceId, byId(data, traced.eventId()).traceId());
+        assertEquals(null, byId(data, bogus.eventId()).traceId(), "not a W3C trace id: not stored");
+        assertEquals(null, byId(data, old.eventId()).traceId());
+        String raw = given().header(AigwHeaders.INTERNAL_TOKEN, TOKEN).queryParam("userId", user)
+                .queryParam("requestId", traced.requestId()).get("/internal/v1/usage")
+                .then().statusCode(200).extract().asString();
+        assertTrue(raw.contains("\"traceId\":\"" + traceId + "\""), raw);
+        String column = pool.preparedQuery("SELECT trace_id FROM usage.usage_records WHERE event_id = $1")
+                .execute(Tuple.of(traced.eventId())).map(r -> r.iterator().next().getString(0))
+                .await().atMost(Duration.ofSeconds(10));
+        assertEquals(traceId, column);
+        given().header(AigwHeaders.INTERNAL_TOKEN, "test-token-admin-000")
+                .get("/internal/v1/usage/requests/" + traced.requestId())
+                .then().statusCode(200).body("records[0].traceId", equalTo(traceId));
+
+        // usage-service's consumer span is part of the request's trace (Kafka record header)
+        await().atMost(Duration.ofSeconds(10)).until(() -> !TestSpans.ofTrace(traceId).isEmpty());
+    }
+
+    private static UsageEvent byId(List<UsageEvent> events, UUID id) {
+        return events.stream().filter(e -> e.eventId().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static void sendTraced(String key, String value, String traceparent) throws Exception {
+        send(key, null); // makes the producer
+        ProducerRecord<String, String> r = new ProducerRecord<>(Topics.USAGE, key, value);
+        r.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        producer.send(r).get(30, TimeUnit.SECONDS);
+    }
+
     private static UsageEvent event(String user, String requestId) {
         return new UsageEvent(UUID.randomUUID(), requestId, Instant.now().truncatedTo(ChronoUnit.MICROS), user,
                 "key-2", "default", "chat-default", "fake", "fake-chat", "cost", 5, 7, 12, false,
@@ -228,7 +272,9 @@ class UsageFlowTest {
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
         }
-        producer.send(new ProducerRecord<>(Topics.USAGE, key, value)).get(30, TimeUnit.SECONDS);
+        if (value != null) {
+            producer.send(new ProducerRecord<>(Topics.USAGE, key, value)).get(30, TimeUnit.SECONDS);
+        }
     }
 
     /**

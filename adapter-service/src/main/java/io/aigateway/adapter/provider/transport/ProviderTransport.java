@@ -60,7 +60,10 @@ public final class ProviderTransport {
                 .setKeepAliveTimeout((int) Math.max(1, settings.pool().keepAliveTimeout().toSeconds()))
                 .setPipelining(false)
                 .setTryUseCompression(false)
-                .setName("aigw-" + settings.id());
+                .setName("aigw-" + settings.id())
+                // no Vert.x client spans and no traceparent to providers: the chat route's GenAI span is the upstream
+                // call's span, and health probes stay out of traces
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.pool().maxConnections()));
     }
 

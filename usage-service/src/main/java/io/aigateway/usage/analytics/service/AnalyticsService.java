@@ -187,7 +187,7 @@ public class AnalyticsService {
                         e.costSavedUsd() == null ? null : Money.format(e.costSavedUsd()), e.latencyMs(), e.ttftMs(),
                         e.streamed(), e.cached(), e.outcome().name(), e.errorClass(),
                         e.attempts().stream().map(x -> new AnalyticsViews.Attempt(x.provider(), x.model(),
-                                x.errorClass(), x.status(), x.latencyMs())).toList()));
+                                x.errorClass(), x.status(), x.latencyMs())).toList(), e.traceId()));
             }
             return new RequestUsage(requestId, out);
         });

@@ -32,12 +32,13 @@ public final class AnalyticsViews {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"eventId", "occurredAt", "userId", "keyId", "context", "requestedModel", "provider", "model",
             "policy", "promptTokens", "completionTokens", "totalTokens", "usageEstimated", "costUsd", "costSavedUsd",
-            "latencyMs", "ttftMs", "streamed", "cached", "outcome", "errorClass", "attempts"})
+            "latencyMs", "ttftMs", "streamed", "cached", "outcome", "errorClass", "attempts", "traceId"})
     public record RequestRecord(String eventId, Instant occurredAt, String userId, String keyId, String context,
                                 String requestedModel, String provider, String model, String policy,
                                 int promptTokens, int completionTokens, int totalTokens, boolean usageEstimated,
                                 String costUsd, String costSavedUsd, long latencyMs, Long ttftMs, boolean streamed,
-                                boolean cached, String outcome, String errorClass, List<Attempt> attempts) {
+                                boolean cached, String outcome, String errorClass, List<Attempt> attempts,
+                                String traceId) {
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -26,7 +26,7 @@ public class UsageRecordRepository {
     private static final String COLUMNS = "event_id, request_id, occurred_at, user_id, key_id, context, "
             + "requested_model, provider, model, policy, prompt_tokens, completion_tokens, total_tokens, "
             + "usage_estimated, cost_usd, cost_saved_usd, latency_ms, ttft_ms, streamed, cached, outcome, "
-            + "error_class, attempts";
+            + "error_class, attempts, trace_id";
 
     /**
      * The rows an insert actually added ({@code RETURNING} of {@code ON CONFLICT DO NOTHING}) are added to the hourly
@@ -53,7 +53,7 @@ public class UsageRecordRepository {
 
     private static final String INSERT = "WITH ins AS (INSERT INTO usage.usage_records (" + COLUMNS + ") VALUES "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-            + "$22, $23) ON CONFLICT (event_id) DO NOTHING " + ROLLUP_FROM_INSERTED;
+            + "$22, $23, $24) ON CONFLICT (event_id) DO NOTHING " + ROLLUP_FROM_INSERTED;
 
     /**
      * A whole batch in one statement: one array parameter per column, {@code unnest} turns them back into rows.
@@ -63,11 +63,11 @@ public class UsageRecordRepository {
     private static final String INSERT_ALL = "WITH ins AS (INSERT INTO usage.usage_records (" + COLUMNS + ") SELECT "
             + "event_id, request_id, occurred_at, user_id, key_id, context, requested_model, provider, model, "
             + "policy, prompt_tokens, completion_tokens, total_tokens, usage_estimated, cost_usd, cost_saved_usd, "
-            + "latency_ms, ttft_ms, streamed, cached, outcome, error_class, attempts::jsonb FROM unnest("
+            + "latency_ms, ttft_ms, streamed, cached, outcome, error_class, attempts::jsonb, trace_id FROM unnest("
             + "$1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], "
             + "$8::text[], $9::text[], $10::text[], $11::int4[], $12::int4[], $13::int4[], $14::bool[], "
             + "$15::numeric[], $16::numeric[], $17::int8[], $18::int8[], $19::bool[], $20::bool[], $21::text[], "
-            + "$22::text[], $23::text[]) AS e(" + COLUMNS + ") ON CONFLICT (event_id) DO NOTHING " + ROLLUP_FROM_INSERTED;
+            + "$22::text[], $23::text[], $24::text[]) AS e(" + COLUMNS + ") ON CONFLICT (event_id) DO NOTHING " + ROLLUP_FROM_INSERTED;
 
     private static final String EMPTY_ATTEMPTS = "[]";
 
@@ -111,7 +111,8 @@ public class UsageRecordRepository {
                 .addValue(e.cached())
                 .addValue(e.outcome().name())
                 .addValue(e.errorClass())
-                .addValue(attemptsJson(e.attempts()));
+                .addValue(attemptsJson(e.attempts()))
+                .addValue(e.traceId());
         return pool.preparedQuery(INSERT).execute(t).map(rows -> added(rows) > 0);
     }
 
@@ -144,6 +145,7 @@ public class UsageRecordRepository {
         String[] outcomes = new String[n];
         String[] errorClasses = new String[n];
         String[] attempts = new String[n];
+        String[] traceIds = new String[n];
         for (int i = 0; i < n; i++) {
             UsageEvent e = events.get(i);
             eventIds[i] = e.eventId();
@@ -169,6 +171,7 @@ public class UsageRecordRepository {
             outcomes[i] = e.outcome().name();
             errorClasses[i] = e.errorClass();
             attempts[i] = e.attempts().isEmpty() ? EMPTY_ATTEMPTS : attemptsJson(e.attempts()).encode();
+            traceIds[i] = e.traceId();
         }
         Tuple t = Tuple.tuple()
                 .addValue(eventIds).addValue(requestIds).addValue(occurredAt).addValue(userIds).addValue(keyIds)
@@ -176,7 +179,7 @@ public class UsageRecordRepository {
                 .addValue(policies).addValue(promptTokens).addValue(completionTokens).addValue(totalTokens)
                 .addValue(usageEstimated).addValue(costUsd).addValue(costSavedUsd).addValue(latencyMs)
                 .addValue(ttftMs).addValue(streamed).addValue(cached).addValue(outcomes).addValue(errorClasses)
-                .addValue(attempts);
+                .addValue(attempts).addValue(traceIds);
         return pool.preparedQuery(INSERT_ALL).execute(t).map(UsageRecordRepository::added);
     }
 
@@ -259,7 +262,8 @@ public class UsageRecordRepository {
                 row.getBoolean("cached"),
                 UsageEvent.Outcome.valueOf(row.getString("outcome")),
                 row.getString("error_class"),
-                attempts(row.getJsonArray("attempts")));
+                attempts(row.getJsonArray("attempts")),
+                row.getString("trace_id"));
     }
 
     /** numeric(20,10) comes back with scale 10: drop the padding zeros, keep a plain (non-negative) scale. */

@@ -13,7 +13,8 @@ import java.util.List;
  * characters a client chose: PostgreSQL {@code text} cannot hold U+0000 and {@code jsonb} (the attempts)
  * rejects it and unpaired surrogates, so both become U+FFFD; over-long values are cut (model names at
  * {@code aigw.usage.limits.max-model-length}, other text at {@code max-text-length}) without splitting a
- * surrogate pair. Everything else is stored as sent. An event that needs none of this is returned as is.
+ * surrogate pair. A {@code traceId} that is not a W3C trace id (32 lowercase hex digits, not all zero) is dropped.
+ * Everything else is stored as sent. An event that needs none of this is returned as is.
  */
 @ApplicationScoped
 public class UsageEventSanitizer {
@@ -47,6 +48,7 @@ public class UsageEventSanitizer {
         String model = clean(e.model(), maxModel);
         String policy = clean(e.policy(), maxText);
         String errorClass = clean(e.errorClass(), maxText);
+        String traceId = traceId(e.traceId());
         List<UsageEvent.Attempt> attempts = e.attempts();
         List<UsageEvent.Attempt> cleanAttempts = null;
         for (int i = 0; i < attempts.size(); i++) {
@@ -63,13 +65,29 @@ public class UsageEventSanitizer {
         if (cleanAttempts == null && same(requestId, e.requestId()) && same(userId, e.userId())
                 && same(keyId, e.keyId()) && same(context, e.context()) && same(requestedModel, e.requestedModel())
                 && same(provider, e.provider()) && same(model, e.model()) && same(policy, e.policy())
-                && same(errorClass, e.errorClass())) {
+                && same(errorClass, e.errorClass()) && same(traceId, e.traceId())) {
             return e;
         }
         return new UsageEvent(e.eventId(), requestId, e.occurredAt(), userId, keyId, context, requestedModel,
                 provider, model, policy, e.promptTokens(), e.completionTokens(), e.totalTokens(), e.usageEstimated(),
                 e.costUsd(), e.costSavedUsd(), e.latencyMs(), e.ttftMs(), e.streamed(), e.cached(), e.outcome(),
-                errorClass, cleanAttempts == null ? attempts : cleanAttempts);
+                errorClass, cleanAttempts == null ? attempts : cleanAttempts, traceId);
+    }
+
+    /** {@code id} when it is a valid W3C trace id (32 lowercase hex digits, not all zero), else null. */
+    static String traceId(String id) {
+        if (id == null || id.length() != 32) {
+            return null;
+        }
+        boolean nonZero = false;
+        for (int i = 0; i < 32; i++) {
+            char c = id.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return null;
+            }
+            nonZero |= c != '0';
+        }
+        return nonZero ? id : null;
     }
 
     /** {@code s} without NUL and unpaired surrogates, at most {@code max} characters; {@code s} itself when clean. */
