@@ -152,6 +152,16 @@ class RequestMetricsTest {
                 || s.labels().containsValue("user-1") || s.labels().containsValue("key-1")), "no ids as labels");
     }
 
+    @Test
+    void aRequestRejectedBeforeRoutingIsCountedOnceWithoutProvider() throws Exception {
+        MetricsScrape before = scrape();
+        call(rid()).body("{not json").post(ChatRouteTest.CHAT).then().statusCode(400);
+        MetricsScrape after = scrape();
+        assertEquals(1, delta(before, after, "aigw_requests_total", "provider", "none", "model", "none",
+                "status", "400", "context", "default", "cache", "bypass"));
+        assertEquals(1, delta(before, after, "aigw_requests_total"));
+    }
+
     static double delta(MetricsScrape before, MetricsScrape after, String name, String... labels) {
         return after.value(name, labels) - before.value(name, labels);
     }

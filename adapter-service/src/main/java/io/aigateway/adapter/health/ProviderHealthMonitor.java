@@ -62,6 +62,10 @@ public class ProviderHealthMonitor {
         this.publisher = publisher;
         for (ProviderAdapter a : catalog.adapters()) {
             String id = a.id();
+            Gauge stale = registry.find("aigw.provider.health").tag("provider", id).gauge();
+            if (stale != null) { // an earlier monitor's (an application restarted in the same JVM): this one wins
+                registry.remove(stale);
+            }
             Gauge.builder("aigw.provider.health", this, m -> m.level(id))
                     .description("Provider health as the health checks see it: 2 healthy, 1 degraded, 0 down")
                     .tag("provider", id).strongReference(true).register(registry);

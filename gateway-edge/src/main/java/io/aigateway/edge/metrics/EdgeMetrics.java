@@ -61,9 +61,14 @@ public class EdgeMetrics {
     }
 
     public static void redisGate(MeterRegistry registry, RedisOutageGate gate) {
+        String label = gate.name().replace(' ', '_');
+        Gauge stale = registry.find("aigw.redis.gate.open").tag("gate", label).gauge();
+        if (stale != null) { // a gate of an earlier instance (an application restarted in the same JVM): this one wins
+            registry.remove(stale);
+        }
         Gauge.builder("aigw.redis.gate.open", gate, g -> g.isClosed() ? 1 : 0)
                 .description("1 while the Redis outage gate has tripped (Redis is skipped), 0 while Redis is used")
-                .tag("gate", gate.name().replace(' ', '_')).strongReference(true).register(registry);
+                .tag("gate", label).strongReference(true).register(registry);
     }
 
     /** A request to routing-service was sent again on a new connection (see service-support InternalHttpClient#connectionLost). */

@@ -129,11 +129,11 @@ public class RequestMetrics {
      *
      * @param provider the serving provider (null: none served)
      * @param model    the answering model (null: none)
-     * @param cache    {@code hit}, {@code miss} or {@code bypass}
+     * @param cache    {@code hit}, {@code miss} or {@code bypass} (null: bypass, the cache never saw the request)
      */
     public void request(String provider, String model, int status, String policy, String context, String cache) {
         RequestKey k = new RequestKey(labels.provider(provider), labels.model(model), status, labels.policy(policy),
-                labels.context(context), cache);
+                labels.context(context), cache == null ? "bypass" : cache);
         requests.computeIfAbsent(k, x -> Counter.builder("aigw.requests")
                 .description("Chat requests answered by routing, by provider, model, HTTP status, policy, context and cache result")
                 .tag("provider", x.provider()).tag("model", x.model()).tag("status", Integer.toString(x.status()))

@@ -36,6 +36,10 @@ public class UsageEventMetrics {
 
     /** Registers {@code aigw_usage_spool_pending} on {@code spool} (held strongly by its owner). */
     public <T> void spoolPending(T spool, ToDoubleFunction<T> pending) {
+        Gauge stale = registry.find("aigw.usage.spool.pending").gauge();
+        if (stale != null) { // an earlier publisher's (an application restarted in the same JVM): this one wins
+            registry.remove(stale);
+        }
         Gauge.builder("aigw.usage.spool.pending", spool, pending)
                 .description("Usage events waiting in the local spool to be resent").strongReference(true).register(registry);
     }
