@@ -80,8 +80,9 @@ public class ChatRoute {
         if (ctx.failure() != null && status >= 500) {
             LOG.errorf("chat route failed: %s", LogSafe.escape(ctx.failure()));
         }
+        String context = ctx.request().getHeader(AigwHeaders.CONTEXT);
         metrics.request(null, null, error.status(), defaultPolicy.wireName(),
-                ctx.request().getHeader(AigwHeaders.CONTEXT), null);
+                context == null || context.isEmpty() ? AigwHeaders.DEFAULT_CONTEXT : context, null);
         ErrorWriter.write(ctx.response(), error);
     }
 
