@@ -6,6 +6,9 @@ import io.aigateway.adapter.provider.HealthResult;
 import io.aigateway.adapter.provider.ProviderAdapter;
 import io.aigateway.contracts.health.ProviderAlert;
 import io.aigateway.contracts.health.ProviderHealthEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code SNAPSHOT}; after {@code aigw.health.alert-after} failed checks in a row one {@link ProviderAlert} is raised
  * (WARN line, {@code ai.alerts.v1}, optional webhook), and not again until a check succeeds. Publishing is
  * {@link HealthEventPublisher}'s, which never blocks.
+ *
+ * <p>Metrics: {@code aigw_provider_health{provider}} per provider of the catalog, from this monitor's view: 2 healthy
+ * (or unknown: never checked, last check stale, disabled and so not checked), 1 degraded (failing, fewer than
+ * {@code aigw.health.alert-after} checks in a row), 0 down (at least that many: the outage that raises the alert).
  */
+@Startup
 @ApplicationScoped
 public class ProviderHealthMonitor {
 
@@ -47,10 +55,38 @@ public class ProviderHealthMonitor {
         boolean alerted;
     }
 
-    public ProviderHealthMonitor(ProviderCatalog catalog, AigwConfig config, HealthEventPublisher publisher) {
+    public ProviderHealthMonitor(ProviderCatalog catalog, AigwConfig config, HealthEventPublisher publisher,
+                                 MeterRegistry registry) {
         this.catalog = catalog;
         this.config = config.health();
         this.publisher = publisher;
+        for (ProviderAdapter a : catalog.adapters()) {
+            String id = a.id();
+            Gauge stale = registry.find("aigw.provider.health").tag("provider", id).gauge();
+            if (stale != null) { // an earlier monitor's (an application restarted in the same JVM): this one wins
+                registry.remove(stale);
+            }
+            Gauge.builder("aigw.provider.health", this, m -> m.level(id))
+                    .description("Provider health as the health checks see it: 2 healthy, 1 degraded, 0 down")
+                    .tag("provider", id).strongReference(true).register(registry);
+        }
+    }
+
+    /** 2 healthy (or unknown), 1 degraded (failing, not yet {@code alert-after} times in a row), 0 down. */
+    public int level(String id) {
+        if (state(id).healthy()) {
+            return 2;
+        }
+        Outage o = outages.get(id);
+        int failures;
+        if (o == null) {
+            failures = 0;
+        } else {
+            synchronized (o) {
+                failures = o.failures;
+            }
+        }
+        return failures >= Math.max(1, config.alertAfter()) ? 0 : 1;
     }
 
     @Scheduled(identity = "provider-health-snapshot", every = "${aigw.health.snapshot-interval:5m}",

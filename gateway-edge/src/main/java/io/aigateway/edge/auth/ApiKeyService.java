@@ -79,6 +79,7 @@ public class ApiKeyService {
         this.redisTimeout = auth.redisTimeout();
         this.redisGate = new RedisOutageGate("key lookups", redis, 1, auth.redisBackoff(), auth.redisTimeout(),
                 auth.redisTimeout(), () -> { });
+        metrics.redisGate(redisGate);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.aigateway.edge.http.BodyReader;
 import io.aigateway.edge.http.Contexts;
 import io.aigateway.edge.http.ErrorResponder;
 import io.aigateway.edge.http.PublicRequests;
+import io.aigateway.edge.metrics.EdgeTiming;
 import io.aigateway.edge.quota.QuotaDecision;
 import io.aigateway.edge.quota.QuotaGate;
 import io.aigateway.support.client.InternalCall;
@@ -93,8 +94,12 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         HttpServerRequest req = rc.request();
         req.pause();
         String rid = publicRequests.begin(rc, route);
+        publicRequests.timeOverhead(rc, route, startNanos);
+        EdgeTiming.waiting(rc); // the key lookup
         apiKeys.authenticate(req.getHeader("Authorization"))
                 .emitOn(Contexts.of(Vertx.currentContext()))
+                .invoke(() -> EdgeTiming.answered(rc))
+                .onFailure().invoke(() -> EdgeTiming.answered(rc))
                 .subscribe().with(
                         caller -> {
                             if (caller.userId() != null) {
@@ -215,7 +220,9 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
         InternalCall call = routing.call(HttpMethod.POST, RoutingClient.ROUTE_CHAT, h, forwarded);
         // the client went away: stop routing's work, unless its answer was already read (InternalCall#cancel)
         rc.response().closeHandler(v -> call.cancel());
+        EdgeTiming.waiting(rc);
         call.send().onComplete(sent -> {
+            EdgeTiming.answered(rc);
             if (sent.failed()) {
                 // routing never answered, so it will not settle: nothing was produced, nothing is charged
                 quota.release(decision);
@@ -227,7 +234,9 @@ public class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private void relayJson(RoutingContext rc, HttpClientResponse in, long startNanos) {
+        EdgeTiming.waiting(rc); // routing's body
         in.body().onComplete(ar -> {
+            EdgeTiming.answered(rc);
             if (ar.failed()) {
                 upstreamFailed(rc, ar.cause());
                 return;

@@ -5,6 +5,7 @@ import io.aigateway.support.http.RequestIds;
 
 import io.aigateway.contracts.internal.AigwHeaders;
 import io.aigateway.edge.metrics.EdgeMetrics;
+import io.aigateway.edge.metrics.EdgeTiming;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,5 +29,10 @@ public class PublicRequests {
         resp.putHeader("x-request-id", rid);
         rc.addHeadersEndHandler(v -> metrics.request(route, resp.getStatusCode()));
         return rid;
+    }
+
+    /** Records {@code aigw_edge_overhead_seconds{route}} for a request relayed to routing (see {@link EdgeTiming}). */
+    public void timeOverhead(RoutingContext rc, String route, long startNanos) {
+        EdgeTiming.start(rc, route, startNanos, metrics);
     }
 }

@@ -14,8 +14,17 @@ public record QuotaDecision(Kind kind, String reservation, Refusal refusal, long
 
     public enum Kind { RESERVED, UNLIMITED, LOCAL, REFUSED }
 
-    /** Why a request was refused: a per-minute window ({@code rate_limit_exceeded}) or a day/month budget. */
-    public record Refusal(boolean budget, long retryAfterMs, String what) {
+    /**
+     * Why a request was refused: a per-minute window ({@code rate_limit_exceeded}) or a day/month budget; {@code window}
+     * ({@code minute|day|month}) and {@code metric} ({@code requests|tokens|spendUsd}) of the refusing limit, the labels
+     * of {@code aigw_quota_rejections_total}.
+     */
+    public record Refusal(boolean budget, long retryAfterMs, String what, String window, String metric) {
+
+        /** A refusal by a per-minute request limit (the local limiter's). */
+        public Refusal(boolean budget, long retryAfterMs, String what) {
+            this(budget, retryAfterMs, what, "minute", "requests");
+        }
     }
 
     static final QuotaDecision OFF = new QuotaDecision(Kind.UNLIMITED, null, null, -1, -1, -1, -1, -1, -1);

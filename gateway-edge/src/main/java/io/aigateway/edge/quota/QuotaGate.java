@@ -39,6 +39,9 @@ public class QuotaGate {
     private final RedisOutageGate gate;
     private final String ttlMs;
     private final Map<QuotaDecision.Kind, Counter> decisions = new EnumMap<>(QuotaDecision.Kind.class);
+    /** {@code window|metric} → counter, all nine registered at start. */
+    private final Map<String, Counter> rejections = new java.util.HashMap<>();
+    private final MeterRegistry registry;
 
     public QuotaGate(ReactiveRedisDataSource redis, QuotaConfig config, ModelPrices prices, MeterRegistry registry) {
         for (QuotaDecision.Kind k : QuotaDecision.Kind.values()) {
@@ -47,6 +50,12 @@ public class QuotaGate {
                             + "down or not loaded: the per-instance limit admitted it), refused (429)")
                     .tag("decision", k.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
+        for (String w : new String[] {"minute", "day", "month"}) {
+            for (String m : new String[] {"requests", "tokens", "spendUsd"}) {
+                rejections.put(w + '|' + m, rejection(registry, w, m));
+            }
+        }
+        this.registry = registry;
         this.redis = redis;
         this.config = config;
         this.prices = prices;
@@ -55,12 +64,32 @@ public class QuotaGate {
         this.gate = new RedisOutageGate("quota", redis, 3, config.redisBackoff(), config.redisTimeout(),
                 Duration.ofSeconds(1), () -> {
                 });
+        io.aigateway.edge.metrics.EdgeMetrics.redisGate(registry, gate);
         this.ttlMs = Long.toString(config.reservationTtl().toMillis());
     }
 
     /** Never fails: a Redis problem becomes the local limit's decision. */
     public Uni<QuotaDecision> reserve(Caller caller, ChatCompletionRequest chat) {
-        return decide(caller, chat).invoke(d -> decisions.get(d.kind()).increment());
+        return decide(caller, chat).invoke(d -> {
+            decisions.get(d.kind()).increment();
+            if (d.refused()) {
+                rejected(d.refusal());
+            }
+        });
+    }
+
+    private static Counter rejection(MeterRegistry registry, String window, String metric) {
+        return Counter.builder("aigw.quota.rejections")
+                .description("Requests refused (429) by the quota gate, by the refusing limit's window and metric")
+                .tag("window", window).tag("metric", metric).register(registry);
+    }
+
+    private void rejected(QuotaDecision.Refusal r) {
+        Counter c = rejections.get(r.window() + '|' + r.metric());
+        if (c == null) { // not one of the nine: never an unbounded value
+            c = rejection(registry, "other", "other");
+        }
+        c.increment();
     }
 
     private Uni<QuotaDecision> decide(Caller caller, ChatCompletionRequest chat) {
@@ -119,9 +148,11 @@ public class QuotaGate {
         long tl = r.get(6).toLong(), tr = r.get(7).toLong(), ts = r.get(8).toLong();
         if (status == 1) {
             boolean budget = r.get(1).toInteger() == 2;
-            String what = r.size() > 10 ? describe(r.get(10).toString()) : "a limit";
+            String code = r.size() > 10 ? r.get(10).toString() : null;
+            String what = code != null ? describe(code) : "a limit";
             return new QuotaDecision(QuotaDecision.Kind.REFUSED, null,
-                    new QuotaDecision.Refusal(budget, r.get(2).toLong(), what), rl, rr, rs, tl, tr, ts);
+                    new QuotaDecision.Refusal(budget, r.get(2).toLong(), what, window(code), metric(code)),
+                    rl, rr, rs, tl, tr, ts);
         }
         return new QuotaDecision(QuotaDecision.Kind.RESERVED, id, null, rl, rr, rs, tl, tr, ts);
     }
@@ -143,6 +174,34 @@ public class QuotaGate {
             default -> "month";
         };
         return metric + " per " + window + " of the " + ("key".equals(parts[0]) ? "API key" : "user");
+    }
+
+    /** The window of a refusal code ({@code user d:req} → {@code day}); {@code other} when unreadable. */
+    static String window(String code) {
+        String[] parts = code == null ? new String[0] : code.split("[ :]");
+        if (parts.length != 3) {
+            return "other";
+        }
+        return switch (parts[1]) {
+            case "m" -> "minute";
+            case "d" -> "day";
+            case "M" -> "month";
+            default -> "other";
+        };
+    }
+
+    /** The metric of a refusal code ({@code user d:req} → {@code requests}, {@code usd} → {@code spendUsd}). */
+    static String metric(String code) {
+        String[] parts = code == null ? new String[0] : code.split("[ :]");
+        if (parts.length != 3) {
+            return "other";
+        }
+        return switch (parts[2]) {
+            case "req" -> "requests";
+            case "tok" -> "tokens";
+            case "usd" -> "spendUsd";
+            default -> "other";
+        };
     }
 
     private static String nz(String s) {

@@ -264,6 +264,32 @@ public class ChatCompletionsTest {
     }
 
     @Test
+    void theEdgeOverheadLeavesOutTheWaitForRouting() {
+        WireMockResource.routing().stubFor(post(urlEqualTo(ROUTE))
+                .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo("m-slow")))
+                .willReturn(aResponse().withStatus(200).withHeader("content-type", "application/json")
+                        .withFixedDelay(1500).withBody(COMPLETION)));
+        io.aigateway.testsupport.MetricsScrape before = io.aigateway.testsupport.MetricsScrape.parse(
+                given().get("/q/metrics").asString());
+        long t0 = System.nanoTime();
+        given().header("Authorization", key.bearer())
+                .body("{\"model\":\"m-slow\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+        double totalSeconds = (System.nanoTime() - t0) / 1e9;
+        io.aigateway.testsupport.MetricsScrape after = io.aigateway.testsupport.MetricsScrape.parse(
+                given().get("/q/metrics").asString());
+        double count = after.value("aigw_edge_overhead_seconds_count", "route", "chat")
+                - before.value("aigw_edge_overhead_seconds_count", "route", "chat");
+        double sum = after.value("aigw_edge_overhead_seconds_sum", "route", "chat")
+                - before.value("aigw_edge_overhead_seconds_sum", "route", "chat");
+        assertEquals(1, count);
+        assertTrue(totalSeconds >= 1.5, "the request waited for routing: " + totalSeconds);
+        assertTrue(sum >= 0 && sum < 1.0, "the 1.5 s routing took are not the edge's overhead: " + sum);
+        assertTrue(after.has("aigw_edge_overhead_seconds_bucket", "route", "chat", "le", "5.0E-4")
+                || after.has("aigw_edge_overhead_seconds_bucket", "route", "chat", "le", "0.0005"), "SLO buckets");
+    }
+
+    @Test
     void metricsAreExposed() {
         given().header("Authorization", key.bearer())
                 .body("{\"model\":\"m-json\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")

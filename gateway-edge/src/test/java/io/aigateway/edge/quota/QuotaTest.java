@@ -94,8 +94,18 @@ class QuotaTest {
         return redis.hash(String.class).hgetall(QuotaKeys.counter(P, subject, w, Instant.now()));
     }
 
+    static io.aigateway.testsupport.MetricsScrape scrape() {
+        return io.aigateway.testsupport.MetricsScrape.parse(given().get("/q/metrics").then().statusCode(200)
+                .extract().asString());
+    }
+
+    static double rejections(io.aigateway.testsupport.MetricsScrape s, String window, String metric) {
+        return s.value("aigw_quota_rejections_total", "window", window, "metric", metric);
+    }
+
     @Test
     void dayBudgetAdmitsExactlyItsRequestsThenRefusesWithInsufficientQuota() {
+        io.aigateway.testsupport.MetricsScrape before = scrape();
         limits(QuotaKeys.userLimits(P, user), Map.of("tier", "free", "d:req", "3", "m:tok", "100000"));
         for (int i = 2; i >= 0; i--) {
             Response ok = chat("q-json");
@@ -122,6 +132,27 @@ class QuotaTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("aigw_quota_decisions_total{decision=\"refused\"}"))
                 .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(user)));
+        io.aigateway.testsupport.MetricsScrape after = scrape();
+        assertEquals(1, rejections(after, "day", "requests") - rejections(before, "day", "requests"));
+        assertEquals(rejections(before, "minute", "requests"), rejections(after, "minute", "requests"));
+        for (String w : new String[] {"minute", "day", "month"}) {
+            for (String m : new String[] {"requests", "tokens", "spendUsd"}) {
+                assertTrue(after.has("aigw_quota_rejections_total", "window", w, "metric", m), "at zero: " + w + "/" + m);
+            }
+        }
+        assertEquals(0, after.value("aigw_redis_gate_open", "gate", "quota"));
+        assertEquals(0, after.value("aigw_redis_gate_open", "gate", "key_lookups"));
+        assertEquals(2, after.select("aigw_redis_gate_open").size(), "the quota and key lookup gates");
+    }
+
+    @Test
+    void aMonthTokenBudgetRefusalIsCountedUnderItsWindowAndMetric() {
+        io.aigateway.testsupport.MetricsScrape before = scrape();
+        limits(QuotaKeys.userLimits(P, user), Map.of("tier", "free", "M:tok", "1"));
+        assertEquals(200, chat("q-json").statusCode()); // admitted with head-room, its reservation now uses it up
+        assertEquals(429, chat("q-json").statusCode());
+        io.aigateway.testsupport.MetricsScrape after = scrape();
+        assertEquals(1, rejections(after, "month", "tokens") - rejections(before, "month", "tokens"));
     }
 
     private List<LoggedRequest> routedFor() {
@@ -133,8 +164,10 @@ class QuotaTest {
     void minuteWindowIsRateLimitExceededWithRetryAfterWithinTheMinute() {
         limits(QuotaKeys.userLimits(P, user), Map.of("tier", "free", "m:req", "1"));
         assertEquals(200, chat("q-json").statusCode());
+        io.aigateway.testsupport.MetricsScrape before = scrape();
         Response refused = chat("q-json");
         assertEquals(429, refused.statusCode());
+        assertEquals(1, rejections(scrape(), "minute", "requests") - rejections(before, "minute", "requests"));
         refused.then().body("error.code", equalTo("rate_limit_exceeded"));
         long retryAfter = Long.parseLong(refused.header("retry-after"));
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "retry-after " + retryAfter);

@@ -71,5 +71,13 @@ class QuotaUnitTest {
         assertEquals("spend per month of the API key", QuotaGate.describe("key M:usd"));
         assertEquals("tokens per minute of the user", QuotaGate.describe("user m:tok"));
         assertEquals("a limit", QuotaGate.describe("??"));
+        assertEquals("day", QuotaGate.window("user d:req"));
+        assertEquals("requests", QuotaGate.metric("user d:req"));
+        assertEquals("month", QuotaGate.window("key M:usd"));
+        assertEquals("spendUsd", QuotaGate.metric("key M:usd"));
+        assertEquals("minute", QuotaGate.window("user m:tok"));
+        assertEquals("tokens", QuotaGate.metric("user m:tok"));
+        assertEquals("other", QuotaGate.window("??"));
+        assertEquals("other", QuotaGate.metric(null));
     }
 }

@@ -1,5 +1,6 @@
 package io.aigateway.routing.cache;
 
+import io.aigateway.support.redis.RedisOutageGate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Cache metrics (Prometheus names): {@code aigw_cache_lookups_total{result=hit|miss|bypass|coalesced}},
  * {@code aigw_cache_stores_total}, {@code aigw_cache_store_skipped_total{reason}}, {@code aigw_cache_redis_errors_total},
  * gauges {@code aigw_cache_entries}, {@code aigw_cache_bytes}, {@code aigw_cache_expirations} (shared, as of the
- * last sync) and {@code aigw_cache_hit_ratio} (this instance). Also the local counts that the stats sync adds
+ * last sync) and {@code aigw_cache_hit_ratio} (this instance); {@code aigw_redis_gate_open{gate="cache"}} (1 while the
+ * cache's Redis outage gate has tripped and Redis is skipped, else 0). Also the local counts that the stats sync adds
  * to the shared counters in Redis.
  */
 public final class CacheMetrics {
@@ -54,6 +56,18 @@ public final class CacheMetrics {
                 .description("Entries expired by TTL (shared, detected by the sweep)").register(registry);
         Gauge.builder("aigw.cache.hit.ratio", this, CacheMetrics::hitRate)
                 .description("Hits / (hits + misses + coalesced) on this instance").register(registry);
+    }
+
+    /** {@code aigw_redis_gate_open{gate}}: 1 while {@code gate} has tripped (Redis skipped), 0 while Redis is used. */
+    void gate(RedisOutageGate gate) {
+        String label = gate.name().replace(' ', '_');
+        Gauge stale = registry.find("aigw.redis.gate.open").tag("gate", label).gauge();
+        if (stale != null) { // a gate of an earlier instance (an application restarted in the same JVM): this one wins
+            registry.remove(stale);
+        }
+        Gauge.builder("aigw.redis.gate.open", gate, g -> g.isClosed() ? 1 : 0)
+                .description("1 while the Redis outage gate has tripped (Redis is skipped), 0 while Redis is used")
+                .tag("gate", label).strongReference(true).register(registry);
     }
 
     private Counter lookups(String result) {

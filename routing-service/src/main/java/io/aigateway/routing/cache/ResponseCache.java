@@ -190,6 +190,7 @@ public class ResponseCache {
         this.metrics = new CacheMetrics(registry);
         this.gate = new RedisOutageGate("cache", redis, config.redisFailureThreshold(), config.redisBackoff(), config.redisTimeout(),
                 config.redisConfirmTimeout(), metrics::error);
+        metrics.gate(gate);
         this.redis = redis;
         this.store = new CacheStore(redis, mapper, gate, config.redisTimeout(), config.keyPrefix(),
                 config.maxTtl().toSeconds() + 86400);

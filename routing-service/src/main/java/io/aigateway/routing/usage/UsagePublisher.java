@@ -3,6 +3,8 @@ package io.aigateway.routing.usage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.routing.config.UsageConfig;
+import io.aigateway.routing.metrics.RequestMetrics;
+import io.aigateway.routing.metrics.UsageEventMetrics;
 import io.aigateway.routing.quota.QuotaSettler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -57,17 +59,23 @@ public class UsagePublisher {
     /** Sent but not yet acknowledged nor spooled: what a shutdown must not lose. */
     private final QuotaSettler settler;
     private final Map<UUID, Pending> unacknowledged = new ConcurrentHashMap<>();
+    private final UsageEventMetrics deliveries;
+    /** Null in tests that only look at delivery. */
+    private final RequestMetrics requests;
 
     private record Pending(UsageEvent event, long sentNanos) {
     }
 
     public UsagePublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
                           MutinyEmitter<UsageEvent> emitter, UsageConfig config, ObjectMapper mapper,
-                          QuotaSettler settler) {
+                          QuotaSettler settler, UsageEventMetrics deliveries, RequestMetrics requests) {
         this.emitter = emitter;
         this.settler = settler;
-        this.spool = new UsageSpool(Path.of(config.spoolDir()), mapper);
+        this.deliveries = deliveries;
+        this.requests = requests;
+        this.spool = new UsageSpool(Path.of(config.spoolDir()), mapper, deliveries::dropped);
         this.sendTimeout = config.sendTimeout();
+        deliveries.spoolPending(spool, UsageSpool::pending);
     }
 
     /**
@@ -82,12 +90,17 @@ public class UsagePublisher {
 
     /** Fire and forget: delivery, or the spool, happens in the background. */
     public void publish(UsageEvent event) {
+        if (requests != null) {
+            requests.usageEvent(event); // tokens, cost, durations: once per event (never for a resend)
+        }
         UUID id = event.eventId();
         unacknowledged.put(id, new Pending(event, System.nanoTime()));
         try {
             emitter.sendMessage(message(event))
                     .subscribe().with(ok -> {
-                        unacknowledged.remove(id);
+                        if (unacknowledged.remove(id) != null) {
+                            deliveries.sent(); // a late ack of a spooled event counted as spooled already
+                        }
                         acked();
                     }, failure -> {
                         if (unacknowledged.remove(id) != null) {
@@ -112,9 +125,11 @@ public class UsagePublisher {
         }
         try {
             spool.append(left);
+            deliveries.spooled(left.size());
             left.forEach(e -> unacknowledged.remove(e.eventId()));
             LOG.warnf("shutdown: spooled %d unacknowledged usage events", left.size());
         } catch (RuntimeException e) {
+            deliveries.dropped(left.size());
             LOG.errorf("shutdown: %d unacknowledged usage events could not be spooled: %s", left.size(), e.getMessage());
         }
     }
@@ -165,9 +180,11 @@ public class UsagePublisher {
             try {
                 spool.append(event);
                 spooled.incrementAndGet();
+                deliveries.spooled(1);
                 LOG.warnf("usage event %s of request %s not acknowledged by Kafka (%s): spooled",
                         event.eventId(), event.requestId(), cause.getClass().getSimpleName());
             } catch (RuntimeException e) {
+                deliveries.dropped(1);
                 LOG.errorf("usage event %s of request %s could neither be sent nor spooled: %s",
                         event.eventId(), event.requestId(), e.getMessage());
             }
@@ -189,6 +206,7 @@ public class UsagePublisher {
             }
         });
         if (n > 0) {
+            deliveries.resent(n);
             LOG.infof("resent %d spooled usage events", n);
         }
     }

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -33,10 +34,19 @@ public final class UsageSpool {
     private final Path dir;
     private final ObjectMapper mapper;
     private final Object lock = new Object();
+    /** Events in the spool files (pending and in flight); -1 until first counted. Guarded by {@link #lock}. */
+    private long pending = -1;
+    private final IntConsumer onDropped;
 
     public UsageSpool(Path dir, ObjectMapper mapper) {
+        this(dir, mapper, n -> { });
+    }
+
+    /** @param onDropped told how many unreadable lines a resend dropped (metrics) */
+    public UsageSpool(Path dir, ObjectMapper mapper, IntConsumer onDropped) {
         this.dir = dir;
         this.mapper = mapper;
+        this.onDropped = onDropped;
     }
 
     public Path dir() {
@@ -59,6 +69,9 @@ public final class UsageSpool {
                         w.write('\n');
                     }
                 }
+                if (pending >= 0) {
+                    pending += events.size();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write usage spool in " + dir, e);
             }
@@ -69,7 +82,20 @@ public final class UsageSpool {
         append(List.of(event));
     }
 
-    /** Number of spooled events (pending and in flight). */
+    /**
+     * Number of spooled events (pending and in flight), counted from the files once and then kept up to date by
+     * appends and resends (no file reading per call: the metrics gauge reads it on each scrape).
+     */
+    public long pending() {
+        synchronized (lock) {
+            if (pending < 0) {
+                pending = size();
+            }
+            return pending;
+        }
+    }
+
+    /** Number of spooled events (pending and in flight), read from the files. */
     public int size() {
         synchronized (lock) {
             int n = 0;
@@ -109,6 +135,8 @@ public final class UsageSpool {
         boolean blocked = false;
         for (Path batch : batches) {
             List<UsageEvent> keep = new ArrayList<>();
+            int dropped = 0;
+            int events = 0;
             List<String> lines;
             try {
                 lines = Files.readAllLines(batch, StandardCharsets.UTF_8);
@@ -120,11 +148,13 @@ public final class UsageSpool {
                 if (line.isBlank()) {
                     continue;
                 }
+                events++;
                 UsageEvent event;
                 try {
                     event = mapper.readValue(line, UsageEvent.class);
                 } catch (IOException e) {
                     LOG.warnf("dropping unreadable line of usage spool file %s", batch.getFileName());
+                    dropped++;
                     continue;
                 }
                 if (!blocked && sender.test(event)) {
@@ -137,8 +167,16 @@ public final class UsageSpool {
             append(keep);
             try {
                 Files.deleteIfExists(batch);
+                synchronized (lock) {
+                    if (pending >= 0) {
+                        pending = Math.max(0, pending - events);
+                    }
+                }
             } catch (IOException e) {
                 LOG.warnf("cannot delete usage spool file %s: %s", batch.getFileName(), e.getMessage());
+            }
+            if (dropped > 0) {
+                onDropped.accept(dropped);
             }
         }
         return delivered;

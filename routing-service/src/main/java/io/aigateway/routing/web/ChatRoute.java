@@ -14,6 +14,7 @@ import io.aigateway.contracts.openai.ChatCompletionRequest;
 import io.aigateway.contracts.text.LogSafe;
 import io.aigateway.routing.adapter.CallerHeaders;
 import io.aigateway.routing.config.RoutingConfig;
+import io.aigateway.routing.metrics.RequestMetrics;
 import io.aigateway.routing.pipeline.ChatChunk;
 import io.aigateway.routing.pipeline.ChatPipeline;
 import io.aigateway.routing.pipeline.ChatReply;
@@ -54,9 +55,11 @@ public class ChatRoute {
     private final ObjectMapper mapper;
     private final RoutingConfig config;
     private final RoutePolicy defaultPolicy;
+    private final RequestMetrics metrics;
 
-    public ChatRoute(ChatPipeline pipeline, ObjectMapper mapper, RoutingConfig config) {
+    public ChatRoute(ChatPipeline pipeline, ObjectMapper mapper, RoutingConfig config, RequestMetrics metrics) {
         this.pipeline = pipeline;
+        this.metrics = metrics;
         this.mapper = mapper;
         this.config = config;
         this.defaultPolicy = RoutePolicy.fromWire(config.defaultPolicy());
@@ -80,6 +83,9 @@ public class ChatRoute {
         if (ctx.failure() != null && status >= 500) {
             LOG.errorf("chat route failed: %s", LogSafe.escape(ctx.failure()));
         }
+        String context = ctx.request().getHeader(AigwHeaders.CONTEXT);
+        metrics.request(null, null, error.status(), defaultPolicy.wireName(),
+                context == null || context.isEmpty() ? AigwHeaders.DEFAULT_CONTEXT : context, null);
         ErrorWriter.write(ctx.response(), error);
     }
 
@@ -115,12 +121,16 @@ public class ChatRoute {
             request = new ChatRequest(caller, context, policy, parse(ctx.body().buffer()),
                     h.getAll(AigwHeaders.CACHE_CONTROL), h.get(AigwHeaders.CACHE_TTL), start);
         } catch (ApiException e) {
-            ErrorWriter.write(ctx.response(), pipeline.rejected(caller, context, defaultPolicy.wireName(), start, e.error()));
+            ApiError error = pipeline.rejected(caller, context, defaultPolicy.wireName(), start, e.error());
+            metrics.request(null, null, error.status(), defaultPolicy.wireName(), context, null);
+            ErrorWriter.write(ctx.response(), error);
             return;
         } catch (RuntimeException e) {
             LOG.errorf("routing failed unexpectedly: %s", LogSafe.escape(e));
-            ErrorWriter.write(ctx.response(), pipeline.rejected(caller, AigwHeaders.DEFAULT_CONTEXT,
-                    defaultPolicy.wireName(), start, ApiError.internal("Internal error.")));
+            ApiError error = pipeline.rejected(caller, AigwHeaders.DEFAULT_CONTEXT, defaultPolicy.wireName(), start,
+                    ApiError.internal("Internal error."));
+            metrics.request(null, null, error.status(), defaultPolicy.wireName(), AigwHeaders.DEFAULT_CONTEXT, null);
+            ErrorWriter.write(ctx.response(), error);
             return;
         }
         new Exchange(ctx.response(), request).start();
@@ -158,6 +168,8 @@ public class ChatRoute {
         private Cancellable reply;
         private Flow.Subscription stream;
         private int outstanding;
+        /** aigw_requests_total counted (once per request: the answer's head, or the client gone before it). */
+        private boolean counted;
 
         Exchange(HttpServerResponse response, ChatRequest request) {
             this.response = response;
@@ -167,6 +179,7 @@ public class ChatRoute {
         void start() {
             response.closeHandler(v -> {
                 if (!response.ended()) {
+                    count(null, null, 499, null, null); // the client went away before the answer
                     cancel();
                 }
             });
@@ -181,11 +194,22 @@ public class ChatRoute {
             }
         }
 
+        private void count(String provider, String model, int status, String policyUsed, String cache) {
+            if (!counted) {
+                counted = true;
+                metrics.request(provider, model, status, policyUsed != null ? policyUsed : request.policy().wireName(),
+                        request.context(), RequestMetrics.cacheLabel(cache));
+            }
+        }
+
         private void send(ChatReply r) {
             String cache = r.headers().get(AigwHeaders.CACHE);
             if (cache != null) {
                 serverSpan.setAttribute(CACHE_RESULT, cache.toLowerCase(java.util.Locale.ROOT));
             }
+            Map<String, String> h = r.headers();
+            count(h.get(AigwHeaders.PROVIDER), h.get(AigwHeaders.MODEL), 200, h.get(AigwHeaders.POLICY_USED),
+                    h.get(AigwHeaders.CACHE));
             response.putHeader("x-request-id", request.requestId());
             for (Map.Entry<String, String> e : r.headers().entrySet()) {
                 response.putHeader(e.getKey(), e.getValue());
@@ -215,6 +239,9 @@ public class ChatRoute {
                 LOG.errorf("routing failed unexpectedly: %s", LogSafe.escape(t));
                 error = ApiError.internal("Internal error.");
             }
+            Map<String, String> h = error.headers();
+            count(null, null, error.status(), h == null ? null : h.get(AigwHeaders.POLICY_USED),
+                    h == null ? null : h.get(AigwHeaders.CACHE));
             ErrorWriter.write(response, error);
         }
 

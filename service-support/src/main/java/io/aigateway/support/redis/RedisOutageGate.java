@@ -90,8 +90,17 @@ public final class RedisOutageGate {
         return errors.get();
     }
 
+    /**
+     * True while the gate has tripped: Redis is being skipped (exported by the services as
+     * {@code aigw_redis_gate_open{gate}} = 1, the breaker sense of "open").
+     */
     public boolean isClosed() {
         return closed.get();
+    }
+
+    /** The name given at construction (log lines; the {@code gate} label of {@code aigw_redis_gate_open}). */
+    public String name() {
+        return user;
     }
 
     private void probe() {

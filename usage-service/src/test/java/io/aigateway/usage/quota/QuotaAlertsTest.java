@@ -67,6 +67,7 @@ class QuotaAlertsTest {
                 .body("{\"tier\":\"unlimited\",\"limits\":{\"requestsPerDay\":5}}")
                 .put("/internal/v1/quotas/users/" + user).then().statusCode(200);
 
+        String before = given().get("/q/metrics").then().statusCode(200).extract().asString();
         try (KafkaConsumer<String, String> consumer = alertsConsumer()) {
             List<JsonNode> alerts = new ArrayList<>();
             settled(user, 3);
@@ -116,6 +117,28 @@ class QuotaAlertsTest {
         JsonNode hook = JSON.readTree(WebhookRecorder.BODIES.stream().filter(b -> b.contains("\"" + user + "\""))
                 .filter(b -> b.contains("\"threshold\":100")).findFirst().orElseThrow());
         assertEquals("requests", hook.get("metric").asText());
+
+        String after = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String t : new String[] {"80", "100"}) {
+            String series = "aigw_quota_budget_alerts_total{threshold=\"" + t + "\",window=\"day\"}";
+            assertEquals(1.0, value(after, series) - value(before, series), series);
+            String month = "aigw_quota_budget_alerts_total{threshold=\"" + t + "\",window=\"month\"}";
+            assertEquals(value(before, month), value(after, month), "registered at zero: " + month);
+        }
+        // the Kafka client binder: the consumers of ai.usage.v1 (and the others) export their lag
+        org.junit.jupiter.api.Assertions.assertTrue(after.contains("kafka_consumer_fetch_manager_records_lag_max"),
+                "Kafka consumer lag exported: " + java.util.Arrays.stream(after.split("\n"))
+                        .filter(l -> l.startsWith("kafka_consumer")).limit(20).toList());
+    }
+
+    /** The value of one exact series line ({@code name{labels}}) of a scrape; fails when absent. */
+    static double value(String prom, String series) {
+        for (String line : prom.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        throw new AssertionError(series + " not exported");
     }
 
     private void awaitStored(String user, int n) {

@@ -11,6 +11,8 @@ import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.usage.config.QuotaConfig;
 import io.aigateway.usage.quota.redis.QuotaRedis;
 import io.aigateway.usage.quota.repository.QuotaRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -36,8 +38,10 @@ import java.util.UUID;
  * cost more than the batch's insert under load). What this instance has claimed is remembered, so a subject past a
  * threshold costs no insert per batch. An alert goes to
  * {@code ai.alerts.v1} (key = subject), to the log (one WARN line) and to the optional webhook. Runs detached from
- * the batch: it never fails or delays its ack; its own failures are logged.
+ * the batch: it never fails or delays its ack; its own failures are logged. Each alert sent counts in
+ * {@code aigw_quota_budget_alerts_total{threshold="80"|"100",window="day"|"month"}} (all four registered at start).
  */
+@io.quarkus.runtime.Startup // its counters exist, at zero, from the start
 @ApplicationScoped
 public class QuotaAlerts {
 
@@ -57,10 +61,19 @@ public class QuotaAlerts {
     private final MutinyEmitter<String> emitter;
     private final AlertWebhook webhook;
     private final ObjectMapper mapper;
+    /** {@code window|threshold} → counter. */
+    private final Map<String, Counter> alertCounters = new java.util.HashMap<>();
 
     public QuotaAlerts(QuotaRedis redis, QuotaRepository repository,
                        @Channel(CHANNEL) MutinyEmitter<String> emitter, AlertWebhook webhook, ObjectMapper mapper,
-                       QuotaConfig config) {
+                       QuotaConfig config, MeterRegistry registry) {
+        for (Window w : BUDGET_WINDOWS) {
+            for (int t : THRESHOLDS) {
+                alertCounters.put(w.wire + '|' + t, Counter.builder("aigw.quota.budget.alerts")
+                        .description("Budget alerts sent (80 % and 100 % of a day or month limit)")
+                        .tag("threshold", Integer.toString(t)).tag("window", w.wire).register(registry));
+            }
+        }
         this.redis = redis;
         this.repository = repository;
         this.emitter = emitter;
@@ -174,6 +187,10 @@ public class QuotaAlerts {
                     LogSafe.escape(s.subject(), 300), threshold, w.wire, m.wire, amount(m, used), amount(m, limit),
                     windowId);
             webhook.post(json);
+            Counter c = alertCounters.get(w.wire + '|' + threshold);
+            if (c != null) {
+                c.increment();
+            }
             return emitter.sendMessage(KafkaRecord.of(s.subject(), json));
         });
     }
