@@ -15,6 +15,7 @@ function renderApp(path: string, auth: Partial<Auth>) {
   });
   const value: Auth = {
     config: { ...DEFAULT_CONFIG, oidcIssuer: 'http://kc.test/realms/aigw' },
+    ready: true,
     session: { kind: 'none' },
     service: new AiService({ getToken: () => null, fetchImpl: f.fetch }),
     who: null, roles: [],
@@ -48,5 +49,11 @@ describe('App', () => {
     renderApp('/keys', { session: { kind: 'oidc', user: {} as never }, roles: ['admin', 'user'], who: 'admin' });
     expect(screen.getByRole('link', { name: 'Providers' })).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'My API keys' })).toBeInTheDocument();
+  });
+
+  it('waits for a stored OIDC session before deciding a page needs sign-in (a reload stays on the page)', () => {
+    renderApp('/settings', { ready: false });
+    expect(screen.getByText('Loading…')).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Sign in' })).toBeNull();
   });
 });

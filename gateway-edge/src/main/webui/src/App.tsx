@@ -28,16 +28,17 @@ export function useIsAdmin(): boolean {
 }
 
 function RequireAuth({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
-  const { session } = useAuth();
+  const { session, ready } = useAuth();
   const isAdmin = useIsAdmin();
   const location = useLocation();
+  if (!ready) return <p aria-busy="true">Loading…</p>;
   if (session.kind === 'none') return <Navigate to={ROUTES.signIn} state={{ from: location.pathname }} replace />;
   if (admin && !isAdmin) return <p role="alert">This page needs the admin role.</p>;
   return <>{children}</>;
 }
 
 export function App() {
-  const { session, who, signOut } = useAuth();
+  const { session, who, signOut, ready } = useAuth();
   const isAdmin = useIsAdmin();
   return (
     <>
@@ -66,7 +67,7 @@ export function App() {
       </header>
       <main id="main" className="container">
         <Routes>
-          <Route path={ROUTES.home} element={<Navigate to={session.kind === 'none' ? ROUTES.signIn : ROUTES.writing} replace />} />
+          <Route path={ROUTES.home} element={!ready ? <p aria-busy="true">Loading…</p> : <Navigate to={session.kind === 'none' ? ROUTES.signIn : ROUTES.writing} replace />} />
           <Route path={ROUTES.signIn} element={<SignIn />} />
           <Route path={ROUTES.callback} element={<Callback />} />
           <Route path={ROUTES.writing} element={<RequireAuth><WritingStudio /></RequireAuth>} />

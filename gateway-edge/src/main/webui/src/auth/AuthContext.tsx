@@ -17,6 +17,8 @@ export type Session =
 
 export interface Auth {
   config: UiConfig;
+  /** false until a stored OIDC session has been looked for (a reload must not look signed out) */
+  ready: boolean;
   session: Session;
   service: AiService;
   /** display name: preferred_username for OIDC, "API key …abcd" for a key */
@@ -53,15 +55,18 @@ export function AuthProvider({ config, children, userManager }: { config: UiConf
     const key = sessionStorage.getItem(KEY_STORAGE);
     return key ? { kind: 'apiKey', key } : { kind: 'none' };
   });
+  const [ready, setReady] = useState(() => !um || session.kind !== 'none');
   const sessionRef = useRef(session);
   sessionRef.current = session;
 
   useEffect(() => {
     if (!um) return;
     let live = true;
-    um.getUser().then((u) => {
-      if (live && u && !u.expired && sessionRef.current.kind === 'none') setSession({ kind: 'oidc', user: u });
-    });
+    um.getUser()
+      .then((u) => {
+        if (live && u && !u.expired && sessionRef.current.kind === 'none') setSession({ kind: 'oidc', user: u });
+      })
+      .finally(() => live && setReady(true));
     const loaded = (u: User) => setSession((s) => (s.kind === 'apiKey' ? s : { kind: 'oidc', user: u }));
     const gone = () => setSession((s) => (s.kind === 'oidc' ? { kind: 'none' } : s));
     um.events.addUserLoaded(loaded);
@@ -131,8 +136,8 @@ export function AuthProvider({ config, children, userManager }: { config: UiConf
       who = (claims.preferred_username as string) ?? (session.user.profile.preferred_username as string) ?? session.user.profile.sub;
       roles = realmRoles(session.user.access_token);
     }
-    return { config, session, service, who, roles, signInWithKey, signInWithOidc, completeSignIn, signOut };
-  }, [config, session, service, signInWithKey, signInWithOidc, completeSignIn, signOut]);
+    return { config, ready, session, service, who, roles, signInWithKey, signInWithOidc, completeSignIn, signOut };
+  }, [config, ready, session, service, signInWithKey, signInWithOidc, completeSignIn, signOut]);
 
   return <AuthCtx.Provider value={value}>{children}</AuthCtx.Provider>;
 }

@@ -42,6 +42,7 @@ export function renderWithAuth(ui: ReactElement, routes: Record<string, Handler>
   const service = new AiService({ adminUrl: 'http://admin.test', getToken: () => (session.kind === 'apiKey' ? session.key : null), fetchImpl: f.fetch });
   const auth: Auth = {
     config: DEFAULT_CONFIG,
+    ready: true,
     session,
     service,
     who: 'tester',

@@ -73,4 +73,16 @@ describe('ModelSelector', () => {
     await waitFor(() => expect(within(screen.getByTestId('model-fake/fake-chat')).getByRole('radio')).toBeChecked());
     expect(screen.getByText(/saved: Fake \/ Fake chat/)).toBeInTheDocument();
   });
+
+  it('shows the choice as chosen while it is being saved', async () => {
+    renderWithAuth(<ModelSelector context="writing" />, {
+      'GET /api/v1/ai/models': () => json({ models: [MODEL], groups: [] }),
+      'GET /api/v1/ai/preferences': () => json(NO_PREFS),
+      'PUT /api/v1/ai/preferences': pending,
+    });
+    const radio = within(await screen.findByTestId('model-fake/fake-chat')).getByRole('radio');
+    await userEvent.click(radio);
+    expect(radio).toBeChecked();
+    expect(screen.getByText('Saving…')).toBeInTheDocument();
+  });
 });

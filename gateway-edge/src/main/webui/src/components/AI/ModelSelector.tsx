@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../auth/AuthContext';
-import { formatUsd, healthColour, modelIdOf, type CatalogModel, type Preference } from '../../services/ai.service';
+import { formatUsd, healthColour, modelIdOf, type CatalogModel, type Preference, type Preferences } from '../../services/ai.service';
 
 /**
  * The models of the public catalog (/api/v1/ai/models) with pricing, performance, a health dot and the recommended
@@ -20,16 +20,21 @@ export function ModelSelector({ context, onChange }: { context: string; onChange
     enabled: signedIn,
   });
   const current = prefs.data?.preferences.find((p) => p.context === context) ?? null;
-  const currentId = current ? `${current.provider}/${current.model}` : '';
+  const savedId = current ? `${current.provider}/${current.model}` : '';
 
   const save = useMutation({
     mutationFn: async (m: CatalogModel | null) =>
       m ? service.savePreference(context, m.provider, modelIdOf(m)) : (await service.deletePreference(context), null),
     onSuccess: (p) => {
+      // show the saved choice at once, then re-read the server's view
+      qc.setQueryData<Preferences>(['preferences'], (old) =>
+        old && { ...old, preferences: [...old.preferences.filter((x) => x.context !== context), ...(p ? [p] : [])] });
       qc.invalidateQueries({ queryKey: ['preferences'] });
       onChange?.(p);
     },
   });
+  // while a choice is being saved it is shown as chosen
+  const currentId = save.isPending ? (save.variables ? save.variables.id : '') : savedId;
 
   if (models.isPending) return <p aria-busy="true">Loading models…</p>;
   if (models.isError)
