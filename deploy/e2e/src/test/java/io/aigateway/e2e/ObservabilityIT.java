@@ -91,8 +91,18 @@ class ObservabilityIT {
     }
 
     private void traceOfOneRequest(String requestId, OtlpReceiver otlp) throws Exception {
-        Response r = chat(requestId, body("fake/fake-chat", false, "trace me " + UUID.randomUUID()));
+        // a request with a fallback: the first provider fails (tried and retried), the second answers; the adapter
+        // and routing log the failed attempts
+        stack.fakeControl("fake", Map.of("model", "fake-chat", "errorRate", 1.0, "errorStatus", 500));
+        Response r;
+        try {
+            r = chat(requestId, body("chat-default", false, "trace me " + UUID.randomUUID()));
+        } finally {
+            stack.fakeReset();
+            stack.resetBreakers();
+        }
         assertEquals(200, r.statusCode(), r.asString());
+        assertEquals("fakeb", r.header("x-aigw-provider"));
 
         String traceId;
         try {
@@ -125,27 +135,40 @@ class ObservabilityIT {
                             && requestId.equals(s.attributes().get("aigw.request.id"))),
                     name + " has no span with aigw.request.id: " + describe(spans));
         }
-        // the attempt to the provider is a GenAI client span
-        OtlpReceiver.Received attempt = spans.stream()
-                .filter(s -> "chat".equals(s.attributes().get("gen_ai.operation.name"))
-                        && "fake".equals(s.attributes().get("gen_ai.provider.name")))
-                .findFirst().orElse(null);
-        assertNotNull(attempt, "no gen_ai chat span for provider fake: " + describe(spans));
-        assertEquals("fake-chat", attempt.attributes().get("gen_ai.request.model"), describe(List.of(attempt)));
+        // each attempt is a GenAI client span in routing: the failed tries of fake, then the answer of fakeb
+        String routing = E2eStack.SERVICE_NAMES.get("routing");
+        List<OtlpReceiver.Received> attempts = spans.stream()
+                .filter(s -> s.service().equals(routing) && "chat".equals(s.attributes().get("gen_ai.operation.name")))
+                .toList();
+        assertEquals(1 + E2eStack.RETRIES + 1, attempts.size(), "attempt spans: " + describe(attempts));
+        assertEquals(1 + E2eStack.RETRIES, attempts.stream()
+                .filter(s -> "fake".equals(s.attributes().get("gen_ai.provider.name")) && s.attributes().containsKey("error.type"))
+                .count(), "failed attempts of fake: " + describe(attempts));
+        OtlpReceiver.Received served = attempts.stream()
+                .filter(s -> "fakeb".equals(s.attributes().get("gen_ai.provider.name"))).findFirst().orElse(null);
+        assertNotNull(served, "no attempt span of fakeb: " + describe(attempts));
+        assertEquals("fake-chat", served.attributes().get("gen_ai.request.model"), describe(List.of(served)));
+        assertFalse(served.attributes().containsKey("error.type"), describe(List.of(served)));
+        assertTrue(Integer.parseInt(served.attributes().getOrDefault("gen_ai.usage.output_tokens", "0")) > 0,
+                describe(List.of(served)));
 
         // the usage row carries the trace id
         String rowTrace = await("usage row of " + requestId).atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200)).until(() -> traceIdOfRow(requestId), t -> t != null);
         assertEquals(traceId, rowTrace);
 
-        // and so does every log line of the request that the hot path wrote
-        for (String service : List.of("gateway-edge", "routing-service", "adapter-service")) {
-            List<String> lines = logLines(service, requestId);
-            assertFalse(lines.isEmpty(), service + " logged nothing for " + requestId);
-            for (String line : lines) {
-                assertTrue(line.contains(traceId), service + " line without trace id " + traceId + ": " + line);
+        // and so does every log line of the request (JSON lines: the MDC carries requestId and traceId); the adapter
+        // logged the failed attempts
+        int logged = 0;
+        for (String service : List.of("gateway-edge", "routing-service", "adapter-service", "usage-service")) {
+            for (String line : logLines(service, requestId)) {
+                JsonNode json = mapper.readTree(line);
+                assertEquals(traceId, json.at("/mdc/traceId").asText(), service + " line without the trace id: " + line);
+                logged++;
             }
         }
+        assertFalse(logLines("adapter-service", requestId).isEmpty(), "the adapter logged no failed attempt of " + requestId);
+        assertTrue(logged >= 1 + E2eStack.RETRIES);
         assertEquals(0, otlp.rejected(), "exports the receiver could not decode");
     }
 

@@ -40,6 +40,7 @@ public final class OtlpReceiver implements AutoCloseable {
     private final AtomicInteger exports = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
     private volatile boolean recording;
+    private volatile String lastError;
 
     public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -59,7 +60,8 @@ public final class OtlpReceiver implements AutoCloseable {
                     status = 200;
                     answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception | LinkageError e) {
+                lastError = e.toString();
                 rejected.incrementAndGet();
                 status = 400;
             }
@@ -134,6 +136,11 @@ public final class OtlpReceiver implements AutoCloseable {
     /** Export requests decoded so far. */
     public int exports() {
         return exports.get();
+    }
+
+    /** Why the last refused export was refused (null when none was). */
+    public String lastError() {
+        return lastError;
     }
 
     /** Export requests refused (not OTLP protobuf). */

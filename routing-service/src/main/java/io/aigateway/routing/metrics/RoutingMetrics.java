@@ -116,6 +116,8 @@ public class RoutingMetrics {
         counter("aigw.config.records", "Records of ai.config.v1 handled, by kind", "kind", kind).increment();
     }
 
+    private static final java.util.List<String> BREAKER_STATES = java.util.List.of("CLOSED", "HALF_OPEN", "OPEN");
+
     /** @param state 0 closed, 1 half-open, 2 open */
     public void breakerState(String provider, int state, String stateName, boolean transition) {
         breakerStates.computeIfAbsent(provider, p -> {
@@ -123,6 +125,11 @@ public class RoutingMetrics {
             Gauge.builder("aigw.routing.breaker.state", v, AtomicInteger::get)
                     .description("Circuit breaker state per provider: 0 closed, 1 half-open, 2 open")
                     .tag("provider", p).register(registry);
+            // the transition counters exist at zero from the breaker's creation: increase() sees the first transition
+            for (String s : BREAKER_STATES) {
+                counter("aigw.routing.breaker.transitions", "Circuit breaker transitions by provider and new state",
+                        "provider", p, "state", s);
+            }
             return v;
         }).set(state);
         if (transition) {
