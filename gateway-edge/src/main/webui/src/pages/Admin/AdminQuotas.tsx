@@ -91,12 +91,12 @@ function TierForm({ tier, onClose }: { tier: QuotaTier | null; onClose: () => vo
     <form onSubmit={submit} aria-label={title} noValidate>
       <h3>{title}</h3>
       {!tier && (
-        <label htmlFor={nameId}>
-          Tier name
+        <>
+          <label htmlFor={nameId}>Tier name</label>
           <input id={nameId} value={name} required pattern="[a-z0-9_-]{1,32}" aria-describedby={nameId + '-hint'}
-            onChange={(e) => setName(e.target.value)} />
+            aria-invalid={paramOf(save.error) === 'tier' || undefined} onChange={(e) => setName(e.target.value)} />
           <small id={nameId + '-hint'}>Lower-case letters, digits, _ and -; at most 32.</small>
-        </label>
+        </>
       )}
       <LimitsFields idPrefix={`tier-${tier?.name ?? 'new'}`} values={values} onChange={setValues} param={paramOf(save.error)} emptyMeans="unlimited" />
       {save.isError && <ErrorNote error={save.error} prefix="Tier not saved" />}
