@@ -48,6 +48,9 @@ describe('App', () => {
   it('offers the admin console to an admin', () => {
     renderApp('/keys', { session: { kind: 'oidc', user: {} as never }, roles: ['admin', 'user'], who: 'admin' });
     expect(screen.getByRole('link', { name: 'Providers' })).toBeInTheDocument();
+    for (const name of ['Costs', 'Analytics', 'Quotas', 'Audit', 'Health']) {
+      expect(screen.getByRole('link', { name })).toBeInTheDocument();
+    }
     expect(screen.getByRole('heading', { name: 'My API keys' })).toBeInTheDocument();
   });
 

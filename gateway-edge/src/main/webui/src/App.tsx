@@ -12,6 +12,10 @@ import { UsageStats } from './components/AI/UsageStats';
 import { MyApiKeys } from './pages/Keys/MyApiKeys';
 import { AdminProviders } from './pages/Admin/AdminProviders';
 import { AdminCosts } from './pages/Admin/AdminCosts';
+import { AdminUsage } from './pages/Admin/AdminUsage';
+import { AdminQuotas } from './pages/Admin/AdminQuotas';
+import { AdminAudit } from './pages/Admin/AdminAudit';
+import { AdminHealth } from './pages/Admin/AdminHealth';
 
 /** Admin role: from the token's realm roles, or (API key) asked of admin-service once. */
 export function useIsAdmin(): boolean {
@@ -54,6 +58,10 @@ export function App() {
             <li><NavLink to={ROUTES.keys}>API keys</NavLink></li>
             {isAdmin && <li><NavLink to={ROUTES.adminProviders}>Providers</NavLink></li>}
             {isAdmin && <li><NavLink to={ROUTES.adminCosts}>Costs</NavLink></li>}
+            {isAdmin && <li><NavLink to={ROUTES.adminUsage}>Analytics</NavLink></li>}
+            {isAdmin && <li><NavLink to={ROUTES.adminQuotas}>Quotas</NavLink></li>}
+            {isAdmin && <li><NavLink to={ROUTES.adminAudit}>Audit</NavLink></li>}
+            {isAdmin && <li><NavLink to={ROUTES.adminHealth}>Health</NavLink></li>}
             {session.kind === 'none' ? (
               <li><NavLink to={ROUTES.signIn}>Sign in</NavLink></li>
             ) : (
@@ -77,6 +85,10 @@ export function App() {
           <Route path={ROUTES.keys} element={<RequireAuth><MyApiKeys /></RequireAuth>} />
           <Route path={ROUTES.adminProviders} element={<RequireAuth admin><AdminProviders /></RequireAuth>} />
           <Route path={ROUTES.adminCosts} element={<RequireAuth admin><AdminCosts /></RequireAuth>} />
+          <Route path={ROUTES.adminUsage} element={<RequireAuth admin><AdminUsage /></RequireAuth>} />
+          <Route path={ROUTES.adminQuotas} element={<RequireAuth admin><AdminQuotas /></RequireAuth>} />
+          <Route path={ROUTES.adminAudit} element={<RequireAuth admin><AdminAudit /></RequireAuth>} />
+          <Route path={ROUTES.adminHealth} element={<RequireAuth admin><AdminHealth /></RequireAuth>} />
           <Route path="*" element={<p>Page not found.</p>} />
         </Routes>
       </main>

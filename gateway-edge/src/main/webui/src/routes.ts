@@ -14,4 +14,8 @@ export const ROUTES = {
   keys: '/keys',
   adminProviders: '/admin/providers',
   adminCosts: '/admin/costs',
+  adminUsage: '/admin/usage',
+  adminQuotas: '/admin/quotas',
+  adminAudit: '/admin/audit',
+  adminHealth: '/admin/health',
 } as const;

@@ -148,3 +148,95 @@ describe('helpers', () => {
     expect(modelIdOf({ id: 'fake/fake-chat', provider: 'fake' })).toBe('fake-chat');
   });
 });
+
+describe('AiService admin console', () => {
+  const A = 'http://admin.test/api/v1/ai/admin';
+
+  it('patches model prices as a merge patch and resets a breaker', async () => {
+    const { s, calls } = svc({
+      'PATCH /api/v1/ai/admin/providers/fakeb': () => json({ id: 'fakeb' }),
+      'POST /api/v1/ai/admin/breakers/fakeb/reset': () => json({ provider: 'fakeb', routing: { provider: 'fakeb', state: 'CLOSED' }, published: true, requestedAt: 'now' }),
+    });
+    await s.setModelPrices('fakeb', { 'fake-chat': { promptPricePer1k: '0.0015', completionPricePer1k: null } });
+    expect(calls[0].body).toEqual({ models: { 'fake-chat': { promptPricePer1k: '0.0015', completionPricePer1k: null } } });
+    expect(calls[0].headers.get('content-type')).toBe('application/merge-patch+json');
+    const r = await s.resetBreaker('fakeb');
+    expect(r.routing?.state).toBe('CLOSED');
+    expect(calls[1].url).toBe(A + '/breakers/fakeb/reset');
+  });
+
+  it('keeps the param of a validation error', async () => {
+    const { s } = svc({
+      'PATCH /api/v1/ai/admin/providers/fakeb': () =>
+        json({ error: { message: "'models.fake-chat.promptPricePer1k' must be at least 0.", type: 'invalid_request_error', param: 'models.fake-chat.promptPricePer1k', code: 'invalid_value' } }, 400),
+    });
+    const e = await s.setModelPrices('fakeb', { 'fake-chat': { promptPricePer1k: '-1' } }).catch((x) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.status).toBe(400);
+    expect(e.param).toBe('models.fake-chat.promptPricePer1k');
+  });
+
+  it('reads usage grouped by user and model with the range and filters', async () => {
+    const { s, calls } = svc({ 'GET /api/v1/ai/admin/usage': () => json({ from: 'a', to: 'b', groupBy: ['user'], rows: [], nextCursor: null }) });
+    await s.getAdminUsage({ from: '2026-12-01', to: '2026-12-03', groupBy: ['user', 'model'], provider: '', userId: 'alice' });
+    const u = new URL(calls[0].url);
+    expect(u.pathname).toBe('/api/v1/ai/admin/usage');
+    expect(u.searchParams.get('groupBy')).toBe('user,model');
+    expect(u.searchParams.get('from')).toBe('2026-12-01');
+    expect(u.searchParams.get('to')).toBe('2026-12-03');
+    expect(u.searchParams.get('userId')).toBe('alice');
+    expect(u.searchParams.has('provider')).toBe(false);
+  });
+
+  it('quota tiers: list, put, delete', async () => {
+    const { s, calls } = svc({
+      'GET /api/v1/ai/admin/quotas/tiers': () => json({ defaultTier: 'free', tiers: [{ name: 'pro', limits: { requestsPerMinute: 60 }, users: 2, updatedAt: null }] }),
+      'PUT /api/v1/ai/admin/quotas/tiers/team': ({ body }) => json({ name: 'team', limits: (body as { limits: unknown }).limits, users: 0, updatedAt: null }),
+      'DELETE /api/v1/ai/admin/quotas/tiers/team': () => new Response(null, { status: 204 }),
+    });
+    expect((await s.getQuotaTiers()).tiers[0].name).toBe('pro');
+    const t = await s.putQuotaTier('team', { requestsPerMinute: 120, spendUsdPerMonth: '250.00' });
+    expect(calls[1].body).toEqual({ limits: { requestsPerMinute: 120, spendUsdPerMonth: '250.00' } });
+    expect(t.limits.spendUsdPerMonth).toBe('250.00');
+    await s.deleteQuotaTier('team');
+    expect(calls[2].method).toBe('DELETE');
+  });
+
+  it('deleting a tier in use surfaces the 409', async () => {
+    const { s } = svc({ 'DELETE /api/v1/ai/admin/quotas/tiers/pro': () => envelope(409, 'Tier pro has users.', 'tier_in_use') });
+    const e = await s.deleteQuotaTier('pro').catch((x) => x);
+    expect(e.status).toBe(409);
+    expect(e.code).toBe('tier_in_use');
+  });
+
+  it('user quota: get, put, reset (all windows or some)', async () => {
+    const view = { userId: 'a b', tier: 'pro', overrides: null, effective: {}, limits: [] };
+    const { s, calls } = svc({
+      'GET /api/v1/ai/admin/quotas/users/a%20b': () => json(view),
+      'PUT /api/v1/ai/admin/quotas/users/a%20b': () => json(view),
+      'POST /api/v1/ai/admin/quotas/users/a%20b/reset': () => json(view),
+    });
+    expect((await s.getUserQuota('a b')).tier).toBe('pro');
+    await s.putUserQuota('a b', { tier: 'pro', limits: { spendUsdPerDay: '5.00' } });
+    expect(calls[1].body).toEqual({ tier: 'pro', limits: { spendUsdPerDay: '5.00' } });
+    await s.resetUserQuota('a b');
+    expect(calls[2].body).toEqual({});
+    await s.resetUserQuota('a b', ['day']);
+    expect(calls[3].body).toEqual({ windows: ['day'] });
+  });
+
+  it('audit, health history and alerts pass their filters and cursor', async () => {
+    const page = () => json({ rows: [], nextCursor: null });
+    const { s, calls } = svc({
+      'GET /api/v1/ai/admin/audit': page,
+      'GET /api/v1/ai/admin/health/history': page,
+      'GET /api/v1/ai/admin/alerts': page,
+    });
+    await s.getAudit({ action: 'provider.patch', target: 'provider:fakeb', cursor: 'c1', limit: 20 });
+    expect(calls[0].url).toBe(A + '/audit?action=provider.patch&target=provider%3Afakeb&cursor=c1&limit=20');
+    await s.getHealthHistory({ provider: 'fakeb', from: '2026-12-01' });
+    expect(calls[1].url).toBe(A + '/health/history?provider=fakeb&from=2026-12-01');
+    await s.getAlerts({ type: 'provider_unhealthy', actor: undefined } as never);
+    expect(calls[2].url).toBe(A + '/alerts?type=provider_unhealthy');
+  });
+});

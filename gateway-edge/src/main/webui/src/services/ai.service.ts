@@ -228,6 +228,158 @@ export interface CostsQuery {
   groupBy?: string[];
 }
 
+/** `groupBy` keys of admin usage and costs. */
+export type UsageGroupBy = 'provider' | 'model' | 'user' | 'key' | 'context' | 'day' | 'hour';
+
+export interface AdminUsageQuery {
+  from?: string;
+  to?: string;
+  groupBy?: UsageGroupBy[];
+  userId?: string;
+  keyId?: string;
+  provider?: string;
+  model?: string;
+  context?: string;
+  outcome?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface AdminUsageRow {
+  /** the groupBy key fields (provider, model, user, day, …) */
+  [key: string]: string | number | null | undefined;
+  requests: number;
+  errors: number;
+  cachedRequests: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: string | number;
+  costSavedUsd: string | number;
+  avgLatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface AdminUsageReport {
+  from: string;
+  to: string;
+  groupBy: string[];
+  rows: AdminUsageRow[];
+  nextCursor: string | null;
+}
+
+/** Limits of a tier, user or key: absent/null = unlimited; money is a decimal string. */
+export interface QuotaLimits {
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
+  requestsPerDay?: number | null;
+  tokensPerDay?: number | null;
+  tokensPerMonth?: number | null;
+  spendUsdPerDay?: string | null;
+  spendUsdPerMonth?: string | null;
+}
+
+export const QUOTA_FIELDS: (keyof QuotaLimits)[] = [
+  'requestsPerMinute', 'tokensPerMinute', 'requestsPerDay', 'tokensPerDay', 'tokensPerMonth', 'spendUsdPerDay', 'spendUsdPerMonth',
+];
+
+export interface QuotaTier {
+  name: string;
+  limits: QuotaLimits;
+  users: number;
+  updatedAt: string | null;
+}
+
+export interface QuotaTiers {
+  defaultTier: string;
+  tiers: QuotaTier[];
+}
+
+export interface UserQuota {
+  userId: string;
+  tier: string;
+  overrides: QuotaLimits | null;
+  effective: QuotaLimits | null;
+  /** live counters of each limited window × metric */
+  limits: QuotaLimit[];
+}
+
+export type QuotaWindow = 'minute' | 'day' | 'month';
+
+export interface PageQuery {
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  nextCursor: string | null;
+}
+
+export interface AuditQuery extends PageQuery {
+  actor?: string;
+  action?: string;
+  target?: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  actorUser: string | null;
+  action: string;
+  target: string | null;
+  before: unknown;
+  after: unknown;
+  status: number;
+  requestId: string | null;
+}
+
+export interface HealthHistoryQuery extends PageQuery {
+  provider?: string;
+}
+
+export interface HealthEvent {
+  eventId: string;
+  provider: string;
+  type: string;
+  healthy: boolean;
+  previousHealthy: boolean | null;
+  detail: string | null;
+  latencyMs: number | null;
+  consecutiveFailures: number | null;
+  checkedAt: string | null;
+  occurredAt: string;
+  instance: string | null;
+}
+
+export interface AlertsQuery extends PageQuery {
+  type?: string;
+  subject?: string;
+}
+
+export interface AlertEntry {
+  alertId: string;
+  type: string;
+  subject: string;
+  occurredAt: string;
+  payload: unknown;
+}
+
+export interface BreakerReset {
+  provider: string;
+  routing: { provider: string; state: string } | null;
+  published: boolean;
+  requestedAt: string;
+}
+
+/** Per-model price change: USD per 1K tokens, decimal strings (exact), null = back to the configured price. */
+export interface ModelPricePatch {
+  promptPricePer1k?: string | null;
+  completionPricePer1k?: string | null;
+}
+
 // ---------------------------------------------------------------- errors
 
 export class ApiError extends Error {
@@ -467,6 +619,73 @@ export class AiService {
     });
   }
 
+  /** PATCH /providers/{id} with `{models:{<id>:{promptPricePer1k,completionPricePer1k}}}`. */
+  setModelPrices(id: string, prices: Record<string, ModelPricePatch>): Promise<AdminProvider> {
+    return this.patchProvider(id, { models: prices });
+  }
+
+  /** POST /breakers/{provider}/reset: closes the provider's circuit breaker on every routing instance. */
+  resetBreaker(provider: string): Promise<BreakerReset> {
+    return this.json<BreakerReset>(this.admin('/breakers/' + encodeURIComponent(provider) + '/reset'), { method: 'POST' });
+  }
+
+  /** GET /usage: usage grouped by user, model, provider, day… over a range. */
+  getAdminUsage(q: AdminUsageQuery, signal?: AbortSignal): Promise<AdminUsageReport> {
+    return this.json<AdminUsageReport>(this.admin('/usage' + query({ ...q, groupBy: q.groupBy?.join(',') })), { signal });
+  }
+
+  getQuotaTiers(signal?: AbortSignal): Promise<QuotaTiers> {
+    return this.json<QuotaTiers>(this.admin('/quotas/tiers'), { signal });
+  }
+
+  /** PUT /quotas/tiers/{tier}: creates or replaces the tier's limits. */
+  putQuotaTier(tier: string, limits: QuotaLimits): Promise<QuotaTier> {
+    return this.json<QuotaTier>(this.admin('/quotas/tiers/' + encodeURIComponent(tier)), {
+      method: 'PUT',
+      body: JSON.stringify({ limits }),
+    });
+  }
+
+  /** DELETE /quotas/tiers/{tier}: 409 while users have it or it is the default tier. */
+  async deleteQuotaTier(tier: string): Promise<void> {
+    await this.send(this.admin('/quotas/tiers/' + encodeURIComponent(tier)), { method: 'DELETE' });
+  }
+
+  getUserQuota(userId: string, signal?: AbortSignal): Promise<UserQuota> {
+    return this.json<UserQuota>(this.admin('/quotas/users/' + encodeURIComponent(userId)), { signal });
+  }
+
+  /** PUT /quotas/users/{userId}: the tier (none = the default tier) and the overrides, which replace the stored ones. */
+  putUserQuota(userId: string, body: { tier?: string | null; limits: QuotaLimits }): Promise<UserQuota> {
+    return this.json<UserQuota>(this.admin('/quotas/users/' + encodeURIComponent(userId)), {
+      method: 'PUT',
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** POST /quotas/users/{userId}/reset: the chosen windows' counters to 0 (none given = every window). */
+  resetUserQuota(userId: string, windows?: QuotaWindow[]): Promise<UserQuota> {
+    return this.json<UserQuota>(this.admin('/quotas/users/' + encodeURIComponent(userId) + '/reset'), {
+      method: 'POST',
+      body: JSON.stringify(windows && windows.length ? { windows } : {}),
+    });
+  }
+
+  /** GET /audit, newest first, one page (`cursor` from the previous page's `nextCursor`). */
+  getAudit(q: AuditQuery, signal?: AbortSignal): Promise<Page<AuditEntry>> {
+    return this.json<Page<AuditEntry>>(this.admin('/audit' + query({ ...q })), { signal });
+  }
+
+  /** GET /health/history: provider health transitions and checks, newest first. */
+  getHealthHistory(q: HealthHistoryQuery, signal?: AbortSignal): Promise<Page<HealthEvent>> {
+    return this.json<Page<HealthEvent>>(this.admin('/health/history' + query({ ...q })), { signal });
+  }
+
+  /** GET /alerts: alerts (provider health, quota thresholds…), newest first. */
+  getAlerts(q: AlertsQuery, signal?: AbortSignal): Promise<Page<AlertEntry>> {
+    return this.json<Page<AlertEntry>>(this.admin('/alerts' + query({ ...q })), { signal });
+  }
+
   getCosts(q: CostsQuery, signal?: AbortSignal): Promise<CostsReport> {
     return this.json<CostsReport>(this.admin('/costs' + costsQuery(q)), { signal });
   }
@@ -518,6 +737,16 @@ export class AiService {
     if (!res.ok) throw await ApiError.fromResponse(res);
     return res;
   }
+}
+
+/** A query string of the given parameters, leaving out empty ones. */
+function query(params: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? '?' + s : '';
 }
 
 function costsQuery(q: CostsQuery, csv = false): string {

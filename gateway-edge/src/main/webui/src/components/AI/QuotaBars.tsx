@@ -1,8 +1,8 @@
 import type { QuotaLimit } from '../../services/ai.service';
 
 /** One <progress> per quota limit: used (+ reserved) of the limit, and when it resets. */
-export function QuotaBars({ limits }: { limits: QuotaLimit[] }) {
-  if (limits.length === 0) return <p>No quota limits apply to you.</p>;
+export function QuotaBars({ limits, emptyText = 'No quota limits apply to you.' }: { limits: QuotaLimit[]; emptyText?: string }) {
+  if (limits.length === 0) return <p>{emptyText}</p>;
   return (
     <ul className="quota-bars">
       {limits.map((l) => {

@@ -1,8 +1,13 @@
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../auth/AuthContext';
-import { formatUsd } from '../../services/ai.service';
+import { formatUsd, type AdminProvider } from '../../services/ai.service';
+import { PriceEditor } from './PriceEditor';
 
-/** Admin: providers with health, breaker, today's figures; enable/disable (admin-service PATCH /providers/{id}). */
+/**
+ * Admin: providers with health, breaker (reset when not closed), today's figures; enable/disable and model prices
+ * (admin-service PATCH /providers/{id}, POST /breakers/{provider}/reset).
+ */
 export function AdminProviders() {
   const { service } = useAuth();
   const qc = useQueryClient();
@@ -14,6 +19,12 @@ export function AdminProviders() {
       qc.invalidateQueries({ queryKey: ['models'] });
     },
   });
+  const resetBreaker = useMutation({
+    mutationFn: (provider: string) => service.resetBreaker(provider),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['admin', 'providers'] }),
+  });
+  const [editing, setEditing] = useState<string | null>(null);
+  const editedProvider: AdminProvider | undefined = providers.data?.find((p) => p.id === editing);
 
   return (
     <section aria-labelledby="prov-title">
@@ -34,10 +45,23 @@ export function AdminProviders() {
                   <span className={`health-dot ${p.healthy === true ? 'green' : p.healthy === false ? 'red' : 'yellow'}`} aria-hidden="true" />
                   {p.healthy === true ? 'healthy' : p.healthy === false ? 'unhealthy' : 'unknown'}
                 </td>
-                <td>{p.breaker ?? 'unknown'}</td>
+                <td>
+                  <span data-testid={`breaker-${p.id}`}>{p.breaker ?? 'unknown'}</span>
+                  {(p.breaker === 'OPEN' || p.breaker === 'HALF_OPEN') && (
+                    <div>
+                      <button type="button" className="secondary outline" disabled={resetBreaker.isPending}
+                        aria-label={`Reset breaker of ${p.id}`} onClick={() => resetBreaker.mutate(p.id)}>Reset breaker</button>
+                    </div>
+                  )}
+                </td>
                 <td>{p.models.map((m) => (
                   <div key={m.id}><code>{m.id}</code> <small>{formatUsd(m.promptPricePer1k)} / {formatUsd(m.completionPricePer1k)} per 1K</small></div>
-                ))}</td>
+                ))}
+                  {p.models.length > 0 && (
+                    <button type="button" className="secondary outline" aria-label={`Edit prices of ${p.id}`}
+                      aria-expanded={editing === p.id} onClick={() => setEditing(editing === p.id ? null : p.id)}>Edit prices</button>
+                  )}
+                </td>
                 <td>{p.today ? `${p.today.requests} req, ${p.today.errors} err, ${formatUsd(p.today.costUsd)}` : '—'}</td>
                 <td>
                   <label>
@@ -52,6 +76,14 @@ export function AdminProviders() {
         </table>
       )}
       {toggle.isError && <p role="alert" className="error">Not changed: {toggle.error.message}</p>}
+      {resetBreaker.isError && <p role="alert" className="error">Breaker not reset: {resetBreaker.error.message}</p>}
+      {resetBreaker.isSuccess && <p role="status">Breaker of {resetBreaker.data.provider} reset{resetBreaker.data.routing ? ` (now ${resetBreaker.data.routing.state})` : ''}.</p>}
+      {providers.data?.some((p) => p.notes && p.notes.length > 0) && (
+        <ul aria-label="Notes">
+          {providers.data.flatMap((p) => (p.notes ?? []).map((n) => <li key={p.id + n}><small>{p.id}: {n}</small></li>))}
+        </ul>
+      )}
+      {editedProvider && <PriceEditor key={editedProvider.id} provider={editedProvider} onClose={() => setEditing(null)} />}
     </section>
   );
 }
