@@ -266,7 +266,9 @@ async function adminFlows(browser) {
 
     await step(`admin: ${DISABLE} unavailable in the selector`, async () => {
       await page.getByRole('link', { name: 'Writing Studio' }).click();
-      const seen = await until(page, `${DISABLE}'s model unavailable in the ModelSelector`, 30_000, async () => {
+      // The edge answers /api/v1/ai/models with Cache-Control max-age=30 and the UI's fetch honours it: the selector
+      // may show the old availability for up to 30 s (plus the edge's catalog TTL), reloads or not.
+      const seen = await until(page, `${DISABLE}'s model unavailable in the ModelSelector`, 45_000, async () => {
         await page.locator('summary', { hasText: 'Model for writing' }).click();
         const radio = modelRadio(page, 'writing', DISABLE);
         const id = await radio.getAttribute('value');
