@@ -93,7 +93,9 @@ public final class E2eStack {
         root = Path.of(System.getProperty("aigw.repo.root", "../..")).toAbsolutePath().normalize();
         logs = root.resolve("deploy/e2e/target/e2e-logs");
         Files.createDirectories(logs);
-        edgePort = freePort();
+        // deploy/bin/test chooses the edge's port when it starts Keycloak: the realm's UI client allows that origin only
+        int edge = Integer.getInteger("aigw.test.edge-port", 0);
+        edgePort = edge > 0 ? edge : freePort();
         routingPort = freePort();
         adapterPort = freePort();
         usagePort = freePort();
@@ -204,6 +206,8 @@ public final class E2eStack {
         common.put("AIGW_ADAPTER_URL", url("adapter"));
         common.put("AIGW_ADMIN_URL", url("admin"));
         common.put("AIGW_USAGE_URL", url("usage"));
+        // the web UI (served by the edge) calls admin-service from the edge's origin (WebUiIT)
+        common.put("AIGW_ADMIN_CORS_ORIGINS", edgeUrl());
         common.put("AIGW_PROVIDERS_FAKE_BASE_URL", fakeUrl() + "/fake/v1");
         common.put("AIGW_PROVIDERS_FAKEB_BASE_URL", fakeUrl() + "/fakeb/v1");
         common.put("AIGW_USAGE_SPOOL_DIR", logs.resolve("spool-" + runId).toString());
