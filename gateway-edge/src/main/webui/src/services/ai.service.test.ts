@@ -12,6 +12,8 @@ describe('AiService', () => {
     const c = await s.listModels();
     expect(c.models[0].id).toBe('fake/fake-chat');
     expect(calls[0].headers.get('authorization')).toBe('Bearer aigw_k');
+    // revalidated every time: a provider an admin just disabled shows at once, not after the edge's max-age
+    expect(calls[0].cache).toBe('no-cache');
   });
 
   it('sends no authorization header without a credential', async () => {

@@ -504,9 +504,13 @@ export class AiService {
 
   // ---- public API (edge)
 
-  /** GET /api/v1/ai/models: public (a credential is sent when there is one). */
+  /**
+   * GET /api/v1/ai/models: public (a credential is sent when there is one). Revalidated every time (`no-cache`): the
+   * edge answers with `max-age=30` for shared caches, but a provider an admin just disabled must show at once; the
+   * ETag keeps the revalidation a 304.
+   */
   listModels(signal?: AbortSignal): Promise<ModelCatalog> {
-    return this.json<ModelCatalog>(this.baseUrl + USER_API + '/models', { signal });
+    return this.json<ModelCatalog>(this.baseUrl + USER_API + '/models', { signal, cache: 'no-cache' });
   }
 
   /** POST /api/v1/ai/generate, one JSON answer. */

@@ -19,13 +19,13 @@ export function envelope(status: number, message: string, code = 'x'): Response 
 
 export function fakeFetch(routes: Record<string, Handler>) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const calls: { method: string; url: string; body: any; headers: Headers }[] = [];
+  const calls: { method: string; url: string; body: any; headers: Headers; cache?: RequestCache }[] = [];
   const fn = async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = String(input);
     const method = (init.method ?? 'GET').toUpperCase();
     const u = new URL(url, 'http://ui.test');
     const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
-    calls.push({ method, url, body, headers: new Headers(init.headers) });
+    calls.push({ method, url, body, headers: new Headers(init.headers), cache: init.cache });
     const h = routes[`${method} ${u.pathname}${u.search}`] ?? routes[`${method} ${u.pathname}`];
     if (!h) return envelope(404, `no route ${method} ${u.pathname}`);
     return h({ url, init, body });
