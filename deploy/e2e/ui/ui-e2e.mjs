@@ -308,6 +308,25 @@ async function adminFlows(browser) {
       await shot(page, '10-admin-costs');
       return { filename: download.suggestedFilename(), header: lines[0], rows: lines.length - 1 };
     });
+
+    await step('admin: analytics, quotas, audit log, health pages', async () => {
+      await page.getByRole('link', { name: 'Analytics' }).click();
+      await page.getByRole('heading', { name: 'Usage by user and model' }).waitFor();
+      await shot(page, '11-admin-analytics');
+      await page.getByRole('link', { name: 'Quotas' }).click();
+      await page.getByRole('heading', { name: 'Tiers' }).waitFor();
+      await shot(page, '12-admin-quotas');
+      await page.getByRole('link', { name: 'Audit' }).click();
+      await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+      // the toggles of this run are in the audit log, with their target
+      await page.locator('table tbody td', { hasText: DISABLE }).first().waitFor();
+      const audited = await page.locator('table tbody tr', { hasText: DISABLE }).count();
+      await shot(page, '13-admin-audit');
+      await page.getByRole('link', { name: 'Health' }).click();
+      await page.getByRole('heading', { name: 'Health history' }).waitFor();
+      await shot(page, '14-admin-health');
+      return { audited };
+    });
   } catch (e) {
     await shot(page, 'failure-admin').catch(() => undefined);
     throw e;

@@ -95,10 +95,13 @@ class WebUiIT {
             assertEquals("provider,day,requests,promptTokens,completionTokens,costUsd,costSavedUsd",
                     csv.path("header").asText(), out);
             assertEquals("costs.csv", csv.path("filename").asText(), out);
+            assertTrue(step(report, "admin: analytics, quotas, audit log, health pages").path("audited").asInt() >= 1,
+                    "the provider toggles in the audit log: " + out);
             List<String> shotFiles = new ArrayList<>();
             report.path("screenshots").forEach(s -> shotFiles.add(s.asText()));
             for (String page : List.of("signin", "keycloak-login", "writing-studio", "dictionary", "settings", "usage",
-                    "api-keys", "admin-providers", "selector-provider-disabled", "admin-costs")) {
+                    "api-keys", "admin-providers", "selector-provider-disabled", "admin-costs", "admin-analytics",
+                    "admin-quotas", "admin-audit", "admin-health")) {
                 assertTrue(shotFiles.stream().anyMatch(f -> f.endsWith(page + ".png") && Files.isRegularFile(Path.of(f))),
                         "screenshot of " + page + " in " + shotFiles);
             }
