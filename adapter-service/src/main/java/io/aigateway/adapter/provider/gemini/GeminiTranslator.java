@@ -80,9 +80,12 @@ final class GeminiTranslator {
                 }
                 case "user", "assistant" -> {
                     pendingToolResults = null;
-                    ObjectNode content = contents.addObject();
-                    content.put("role", "assistant".equals(role) ? "model" : "user");
-                    content.set("parts", parts(m, "assistant".equals(role), toolNames));
+                    ArrayNode parts = parts(m, "assistant".equals(role), toolNames);
+                    if (!parts.isEmpty()) { // Gemini refuses empty text parts: an empty turn is left out
+                        ObjectNode content = contents.addObject();
+                        content.put("role", "assistant".equals(role) ? "model" : "user");
+                        content.set("parts", parts);
+                    }
                 }
                 default -> throw new UnsupportedRequestException("Gemini does not support messages with role '" + role + "'");
             }
@@ -200,7 +203,7 @@ final class GeminiTranslator {
         ArrayNode parts = F.arrayNode();
         JsonNode content = m.get("content");
         if (content != null && content.isTextual()) {
-            if (!content.asText().isEmpty() || !assistant) {
+            if (!content.asText().isEmpty()) {
                 parts.addObject().put("text", content.asText());
             }
         } else if (content != null && content.isArray()) {
@@ -225,9 +228,6 @@ final class GeminiTranslator {
                 String args = tc.path("function").path("arguments").asText("");
                 call.set("args", args.isBlank() ? F.objectNode() : mapper.readTree(args));
             }
-        }
-        if (parts.isEmpty()) {
-            parts.addObject().put("text", "");
         }
         return parts;
     }
@@ -379,6 +379,7 @@ final class GeminiTranslator {
         private boolean sawText;
         private int toolCalls;
         private boolean finished;
+        private boolean usageSent;
         private JsonNode usage;
 
         Stream(String completionId, String model) {
@@ -398,12 +399,16 @@ final class GeminiTranslator {
                 out.error(F.objectNode().put("code", "content_filter").put("message", blocked));
                 return;
             }
-            if (finished) {
-                return;
-            }
             JsonNode u = n.get("usageMetadata");
             if (u != null && u.isObject()) {
                 usage = u;
+            }
+            if (finished) {
+                if (usage != null && !usageSent) { // usage on a frame after the finish reason
+                    usageSent = true;
+                    out.chunk(chunks.usage(usage(usage)));
+                }
+                return;
             }
             JsonNode candidate = n.path("candidates").path(0);
             String reason = candidate.path("finishReason").asText(null);
@@ -446,6 +451,7 @@ final class GeminiTranslator {
                 finished = true;
                 out.chunk(chunks.finish(finish));
                 if (usage != null) {
+                    usageSent = true;
                     out.chunk(chunks.usage(usage(usage)));
                 }
             }

@@ -119,6 +119,13 @@ class GeminiTranslatorTest {
     }
 
     @Test
+    void emptyTurnsAreLeftOut() throws Exception {
+        JsonNode out = request("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"\"},"
+                + "{\"role\":\"user\",\"content\":\"Again\"}]}");
+        assertEquals(List.of("user", "user"), roles(out));
+    }
+
+    @Test
     void modelPathDropsPrefix() {
         assertEquals("gemini-2.0-flash", GeminiTranslator.modelPath("models/gemini-2.0-flash"));
         assertEquals("gemini-2.0-flash", GeminiTranslator.modelPath("gemini-2.0-flash"));
@@ -217,6 +224,16 @@ class GeminiTranslatorTest {
         assertEquals("length", out.chunks.get(3).at("/choices/0/finish_reason").asText());
         assertEquals(0, out.chunks.get(4).get("choices").size());
         assertEquals(7, out.chunks.get(4).at("/usage/total_tokens").asInt());
+    }
+
+    @Test
+    void streamUsageAfterTheFinishFrame() throws Exception {
+        Collected out = stream("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}]},\"finishReason\":\"STOP\",\"index\":0}]}",
+                "{\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":1,\"totalTokenCount\":4}}",
+                "{\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":1,\"totalTokenCount\":4}}");
+        assertEquals(4, out.chunks.size(), out.chunks.toString());
+        assertEquals("stop", out.chunks.get(2).at("/choices/0/finish_reason").asText());
+        assertEquals(4, out.chunks.get(3).at("/usage/total_tokens").asInt());
     }
 
     @Test
