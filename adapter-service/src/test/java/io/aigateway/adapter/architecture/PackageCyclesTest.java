@@ -17,7 +17,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class PackageCyclesTest {
 
     private static final String[] KINDS = {"..provider.openai..", "..provider.deepseek..", "..provider.anthropic..",
-            "..provider.ollama..", "..provider.hf..", "..provider.local.."};
+            "..provider.ollama..", "..provider.hf..", "..provider.local..", "..provider.gemini.."};
 
     @ArchTest
     static final ArchRule noCyclesBetweenFeatures = slices().matching("io.aigateway.adapter.(*)..")

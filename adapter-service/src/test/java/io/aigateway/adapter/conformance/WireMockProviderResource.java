@@ -24,12 +24,15 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
     /** The key of the Anthropic-kind test provider {@code anthtest}. */
     public static final String ANTHROPIC_KEY = "sk-ant-test-key-5555555555";
 
+    /** The key of the Gemini-kind test provider {@code gemtest} (sent as {@code x-goog-api-key}). */
+    public static final String GEMINI_KEY = "AIzaSy-test-gemini-key-7777777777";
+
     /** Keys of the Hugging Face test providers. */
     public static final String HF_KEY = "hf_test-router-key";
     public static final String TGI_KEY = "hf_test-tgi-key";
 
     /** Test-only providers of the other kinds, each on its own path of the same WireMock server. */
-    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest", "anthtest", "hftest", "tgitest", "tgiwait", "tgifree");
+    public static final List<String> TEST_PROVIDERS = List.of("dstest", "vllmtest", "vllmb", "llamatest", "ollamatest", "anthtest", "hftest", "tgitest", "tgiwait", "tgifree", "gemtest");
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
@@ -67,6 +70,8 @@ public class WireMockProviderResource implements QuarkusTestResourceLifecycleMan
         config.put("aigw.providers.tgiwait.tgi.chat-template", "chatml");
         provider(config, "tgifree", "tgi", base + "/tgifree", "mistralai/Mistral-7B-Instruct-v0.3", "0.0001", "0.0002");
         config.put("aigw.providers.tgifree.tgi.free-tier-requests-per-minute", "2");
+        provider(config, "gemtest", "gemini", base + "/gemini/v1beta", "gemini-2.0-flash", "0.0001", "0.0004");
+        config.put("aigw.providers.gemtest.api-key", GEMINI_KEY);
         return config;
     }
 

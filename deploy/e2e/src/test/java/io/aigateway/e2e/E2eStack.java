@@ -306,12 +306,12 @@ public final class E2eStack {
     }
 
     /** Provider ids of the extra kinds, each served by the fake provider in that kind's wire format. */
-    public static final List<String> KIND_PROVIDERS = List.of("ds", "oll", "anth", "tgiu");
+    public static final List<String> KIND_PROVIDERS = List.of("ds", "oll", "anth", "tgiu", "gem");
 
     /**
      * Providers of the other wire formats, all on the one fake provider process (its upstreams speak OpenAI,
-     * Ollama native, Anthropic Messages and TGI by path): DeepSeek-style (OpenAI format, kind deepseek),
-     * Ollama, Anthropic and TGI, each with model {@code fake-chat} and prices so cost is non-zero.
+     * Ollama native, Anthropic Messages, TGI and Gemini by path): DeepSeek-style (OpenAI format, kind deepseek),
+     * Ollama, Anthropic, TGI and Gemini, each with model {@code fake-chat} and prices so cost is non-zero.
      */
     private List<String> providerKinds() {
         List<String> p = new ArrayList<>();
@@ -320,6 +320,7 @@ public final class E2eStack {
                 {"oll", "ollama", fakeUrl() + "/oll", null},
                 {"anth", "anthropic", fakeUrl() + "/anth/v1", "anth-key"},
                 {"tgiu", "tgi", fakeUrl() + "/tgiu", null},
+                {"gem", "gemini", fakeUrl() + "/gem/v1beta", "gem-key"},
         };
         for (String[] k : kinds) {
             String pre = "-Daigw.providers." + k[0] + ".";

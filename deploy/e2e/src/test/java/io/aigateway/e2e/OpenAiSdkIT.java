@@ -37,11 +37,11 @@ class OpenAiSdkIT {
     }
 
     /**
-     * The same SDK run through each other wire format: DeepSeek-style, Ollama native, Anthropic Messages and
-     * TGI upstreams (fake provider, test ports), pinned by {@code <provider>/fake-chat}.
+     * The same SDK run through each other wire format: DeepSeek-style, Ollama native, Anthropic Messages, TGI
+     * and Gemini upstreams (fake provider, test ports), pinned by {@code <provider>/fake-chat}.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"ds", "oll", "anth", "tgiu"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ds", "oll", "anth", "tgiu", "gem"})
     void officialNodeSdkWorksThroughEveryWireFormat(String provider) throws Exception {
         Path sdk = stack.root.resolve("deploy/e2e/sdk");
         if (!Files.isDirectory(sdk.resolve("node_modules/openai"))) {

@@ -2,6 +2,7 @@ package io.aigateway.fake;
 
 import io.aigateway.fake.control.ControlState;
 import io.aigateway.fake.anthropic.AnthropicFormat;
+import io.aigateway.fake.gemini.GeminiFormat;
 import io.aigateway.fake.ollama.OllamaFormat;
 import io.aigateway.fake.tgi.TgiFormat;
 import io.aigateway.fake.openai.OpenAiFormat;
@@ -47,7 +48,7 @@ public final class FakeProviderServer implements AutoCloseable {
                         .setClassPathResolvingEnabled(false)));
         Faults faults = new Faults(vertx);
         this.dispatcher = new Dispatcher(state, List.of(new OpenAiFormat(faults), new OllamaFormat(faults),
-                new AnthropicFormat(faults), new TgiFormat(faults)));
+                new AnthropicFormat(faults), new TgiFormat(faults), new GeminiFormat(faults)));
     }
 
     /**

@@ -171,6 +171,8 @@ public final class HttpProviderAdapter implements ProviderAdapter {
             int prompt = tokens.promptTokens(call.request().messages());
             int completion = tokens.completionTokens(mapper.readTree(body.getBytes()));
             return new ChatResult(body, new Usage(prompt, completion, prompt + completion), true, upstreamMs);
+        } catch (ProviderException refused) {
+            throw refused; // the format read a 2xx answer as a failure (e.g. Gemini's safety block: CONTENT_FILTERED)
         } catch (IOException | RuntimeException e) {
             throw new ProviderException(malformed(status,
                     "answered HTTP " + status + " with a body that is not a chat completion", model));

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 public class ProviderErrorMapper {
 
     private static final int MAX_MESSAGE = 400;
-    private static final Pattern KEY_LIKE = Pattern.compile("(sk-|aigw_)[A-Za-z0-9_*\\-]{4,}");
+    private static final Pattern KEY_LIKE = Pattern.compile("(sk-|aigw_|AIza)[A-Za-z0-9_*\\-]{4,}");
 
     private final ObjectMapper mapper;
 

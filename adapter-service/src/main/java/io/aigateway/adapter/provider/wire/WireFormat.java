@@ -37,6 +37,8 @@ public interface WireFormat {
      * A 2xx one-shot answer as an OpenAI {@code chat.completion} body; OpenAI-format kinds relay the bytes.
      *
      * @throws IOException when the answer is not what the provider should send (a malformed answer)
+     * @throws io.aigateway.adapter.provider.ProviderException when the answer is a refusal to be reported as such
+     *         (e.g. a prompt the provider blocked: CONTENT_FILTERED)
      */
     Buffer completion(ChatCall call, UpstreamResponse response) throws IOException;
 
