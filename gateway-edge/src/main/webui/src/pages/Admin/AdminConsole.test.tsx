@@ -85,12 +85,14 @@ describe('AdminUsage', () => {
     expect(screen.getByTestId('chart-admin-usage')).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: '$0.25' })).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-01' } });
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-11-30' } });
     await userEvent.selectOptions(screen.getByLabelText('Group by'), 'model');
     expect(await screen.findByRole('rowheader', { name: 'fake/fake-chat' })).toBeInTheDocument();
     const last = new URL(calls[calls.length - 1].url);
     expect(last.searchParams.get('groupBy')).toBe('provider,model');
     expect(last.searchParams.get('from')).toBe('2026-11-01');
-    expect(last.searchParams.get('to')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // the To date is included: the API gets the start of the next day (its `to` is exclusive), across a month end
+    expect(last.searchParams.get('to')).toBe('2026-12-01');
   });
 });
 

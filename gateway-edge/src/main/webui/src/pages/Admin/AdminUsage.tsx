@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAuth } from '../../auth/AuthContext';
 import { formatUsd, type AdminUsageRow, type UsageGroupBy } from '../../services/ai.service';
-import { ErrorNote, Pager, daysAgo, today, useCursorPages } from './common';
+import { ErrorNote, Pager, dayAfter, daysAgo, today, useCursorPages } from './common';
 
 type By = 'user' | 'model';
 const GROUPS: Record<By, UsageGroupBy[]> = { user: ['user'], model: ['provider', 'model'] };
@@ -23,7 +23,8 @@ export function AdminUsage() {
   const ids = { from: useId(), to: useId(), by: useId() };
   const usage = useQuery({
     queryKey: ['admin', 'usage', from, to, by, pages.cursor],
-    queryFn: ({ signal }) => service.getAdminUsage({ from, to, groupBy: GROUPS[by], cursor: pages.cursor, limit: 100 }, signal),
+    // the API's `to` is exclusive (a date is the start of that UTC day); the form's To date is included
+    queryFn: ({ signal }) => service.getAdminUsage({ from, to: dayAfter(to), groupBy: GROUPS[by], cursor: pages.cursor, limit: 100 }, signal),
   });
   const rows = usage.data?.rows ?? [];
   const chart = rows.map((r) => ({ name: keyOf(r, by), requests: r.requests, cost: Number(r.costUsd ?? 0) }));

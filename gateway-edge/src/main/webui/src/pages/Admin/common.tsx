@@ -47,6 +47,11 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/** The day after an ISO date (YYYY-MM-DD): the exclusive end the admin API wants for an inclusive "To" date. */
+export function dayAfter(date: string): string {
+  return new Date(Date.parse(date + 'T00:00:00Z') + 86_400_000).toISOString().slice(0, 10);
+}
+
 export function daysAgo(n: number): string {
   return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 }
