@@ -32,6 +32,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
     private volatile boolean hanging;
     private volatile boolean closed;
 
@@ -50,7 +51,26 @@ public final class TcpProxy implements AutoCloseable {
     /** Closes the listener and every open connection: new connections are refused until {@link #resume()}. */
     public synchronized void cut() {
         closeQuietly(server);
+        awaitAcceptorEnd();
         closeConnections();
+    }
+
+    /**
+     * Waits until the accepting thread has left {@code accept()}. Closing a ServerSocket that a thread is blocked in
+     * only signals that thread: the kernel keeps the listening socket (and completes new connections into its
+     * backlog) until the thread has left the system call, so without this wait a connection made right after
+     * {@link #cut()} could still be accepted (seen on a loaded machine).
+     */
+    private void awaitAcceptorEnd() {
+        Thread t = acceptor;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Keeps every connection open and accepts new ones, but forwards nothing until {@link #resume()}. */
@@ -105,9 +125,10 @@ public final class TcpProxy implements AutoCloseable {
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wantedPort), 50);
         server = s;
         int bound = s.getLocalPort();
-        Thread acceptor = new Thread(() -> acceptLoop(s), "tcp-proxy-accept-" + bound);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Thread t = new Thread(() -> acceptLoop(s), "tcp-proxy-accept-" + bound);
+        t.setDaemon(true);
+        acceptor = t;
+        t.start();
         return bound;
     }
 
