@@ -49,7 +49,7 @@ for (let i = 1; i <= requests; i++) {
     console.log(`request ${i}: ok, ${answer.usage.completion_tokens} completion tokens`);
   } catch (e) {
     if (e instanceof OpenAI.APIError && e.code === 'insufficient_quota') {
-      console.log(`request ${i}: quota exhausted: ${e.message}`);
+      console.log(`request ${i}: quota exhausted: ${e.error?.message ?? e.message}`);
       break;
     }
     throw e;

@@ -30,6 +30,7 @@ class DocsExamplesTest {
 
     static final List<String> GUIDES = List.of("docs/integration.md", "docs/migrating-from-gemini.md");
     private static final Pattern MARKER = Pattern.compile("<!-- (example|excerpt): (\\S+) -->");
+    private static final Pattern HEADER = Pattern.compile("(?i)\\bx-(aigw|ratelimit|should|request)-[a-z0-9-]*");
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
 
     private final Path root = Path.of(System.getProperty("aigw.repo.root", "../..")).toAbsolutePath().normalize();
@@ -89,6 +90,36 @@ class DocsExamplesTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    /** Every gateway header a guide names ({@code x-aigw-*}, {@code x-ratelimit-*}, …) is one the services' code uses. */
+    @Test
+    void everyHeaderTheGuidesNameExistsInTheCode() throws IOException {
+        StringBuilder code = new StringBuilder();
+        // the product modules' main code: <module>/src/main/java
+        List<Path> sources = new ArrayList<>();
+        try (Stream<Path> modules = Files.list(root)) {
+            modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).forEach(sources::add);
+        }
+        for (Path src : sources) {
+            try (Stream<Path> s = Files.walk(src)) {
+                for (Path p : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                    code.append(Files.readString(p, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        assertTrue(code.indexOf("x-aigw-provider") >= 0, "the services' sources were read");
+        Set<String> missing = new TreeSet<>();
+        for (String guide : GUIDES) {
+            Matcher m = HEADER.matcher(Files.readString(root.resolve(guide), StandardCharsets.UTF_8));
+            while (m.find()) {
+                String header = m.group().toLowerCase(java.util.Locale.ROOT).replaceAll("-+$", "");
+                if (code.indexOf(header) < 0) {
+                    missing.add(guide + ": " + header);
+                }
+            }
+        }
+        assertEquals(Set.of(), missing);
     }
 
     @Test

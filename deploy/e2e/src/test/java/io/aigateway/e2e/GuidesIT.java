@@ -76,6 +76,7 @@ class GuidesIT {
 
     @Test
     void geminiAfterNodeCallsTheGatewayWithTheOpenAiSdk() throws Exception {
+        forgetCachedAnswers("gem");
         long calls = gemCalls();
         String out = run(List.of("node", "gemini/after.mjs"), gatewayEnv("gem/fake-chat"), 120);
         assertAnswer(out);
@@ -87,6 +88,7 @@ class GuidesIT {
 
     @Test
     void geminiAfterJavaCallsTheGatewayWithPlainHttp() throws Exception {
+        forgetCachedAnswers("gem");
         long calls = gemCalls();
         String out = run(List.of(java(), "gemini/After.java"), gatewayEnv("gem/fake-chat"), 180);
         assertAnswer(out);
@@ -179,6 +181,20 @@ class GuidesIT {
         return n;
     }
 
+    /**
+     * The after examples send the same questions (Node and Java alike): drop what an earlier run put in the response
+     * cache for the provider, so each run reaches the Gemini upstream (admin API, as an operator would).
+     */
+    private static void forgetCachedAnswers(String provider) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(stack.url("admin") + "/api/v1/ai/admin/cache/invalidate"))
+                .header("Authorization", "Bearer " + stack.adminKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"provider\":\"" + provider + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
     /** Chat calls the fake provider's Gemini upstream has served so far. */
     private static long gemCalls() throws Exception {
         JsonNode u = stack.fakeStats().path("upstreams").path("gem");
@@ -219,6 +235,7 @@ class GuidesIT {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             String s = Files.readString(log, StandardCharsets.UTF_8);
+            System.out.println("--- " + String.join(" ", cmd) + "\n" + s);
             assertTrue(ended, cmd + " timed out after " + timeoutSeconds + " s:\n" + s);
             assertEquals(0, p.exitValue(), cmd + " failed:\n" + s);
             return s;
