@@ -32,7 +32,8 @@ public final class OpenApiDocuments {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .disable(YAMLGenerator.Feature.SPLIT_LINES)
-            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR))
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private OpenApiDocuments() {
