@@ -101,12 +101,12 @@ public final class OpenApiDocuments {
                 ops.add("  " + (i + 1) + ": " + x.get(i));
                 i++;
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                ops.add("+ " + (j + 1) + ": " + y.get(j));
-                j++;
-            } else {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 ops.add("- " + (i + 1) + ": " + x.get(i));
                 i++;
+            } else {
+                ops.add("+ " + (j + 1) + ": " + y.get(j));
+                j++;
             }
         }
         StringBuilder out = new StringBuilder();

@@ -54,6 +54,7 @@ class OpenApiDocumentsTest {
         assertTrue(e.getMessage().contains("-Daigw.openapi.write=true"), e.getMessage());
         assertTrue(e.getMessage().contains("- 3:   /b: {}"), e.getMessage());
         assertTrue(e.getMessage().contains("+ 3:   /c: {}"), e.getMessage());
+        assertTrue(e.getMessage().indexOf("- 3:") < e.getMessage().indexOf("+ 3:"), "removed lines first: " + e.getMessage());
 
         assertThrows(AssertionError.class,
                 () -> OpenApiDocuments.assertCommitted("svc", "{}", dir.resolve("missing.yaml")));
