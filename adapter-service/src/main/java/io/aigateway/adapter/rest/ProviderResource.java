@@ -1,5 +1,9 @@
 package io.aigateway.adapter.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import jakarta.annotation.security.RolesAllowed;
 
@@ -40,6 +44,9 @@ public class ProviderResource {
         this.health = health;
     }
 
+    @Operation(summary = "Effective provider catalog",
+                description = "Every provider with its models, settings and health, overrides applied. Callers: routing, "
+                        + "admin, ops (X-Aigw-Internal-Token).")
     @GET
     @NonBlocking
     public List<ProviderView> list() {
@@ -92,6 +99,11 @@ public class ProviderResource {
     public record Timeouts(long connectMs, long firstByteMs, long betweenChunksMs, long totalMs) {
     }
 
+    @Operation(summary = "One provider's health",
+                description = "The last check's result. Callers: routing, admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProviderHealth.class)))
+    @APIResponse(responseCode = "404", description = "Not found (OpenAI envelope).")
     @GET
     @Path("{id}/health")
     @NonBlocking

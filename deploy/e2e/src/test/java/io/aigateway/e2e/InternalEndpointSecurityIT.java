@@ -217,6 +217,79 @@ class InternalEndpointSecurityIT {
         return tests.stream();
     }
 
+    /**
+     * The open documentation (OpenAPI, Swagger UI on the edge and admin-service; internal services keep theirs behind
+     * their service credential) and the edge's web UI (pages, assets, /config.json): their plain paths are served
+     * anonymously, and spellings that lead from them to an API (dot segments, escapes, case, trailing slash, empty
+     * segments) never are, with or without a key the API would accept.
+     */
+    @TestFactory
+    Stream<DynamicTest> documentationAndUiPathsOpenNothingElse() {
+        record Open(String service, String path, boolean served) {
+        }
+        List<Open> plain = List.of(
+                new Open("edge", "/q/openapi", true), new Open("edge", "/q/openapi.json", true),
+                new Open("edge", "/q/swagger-ui", true), new Open("edge", "/q/swagger-ui/index.html", true),
+                new Open("admin", "/q/openapi", true), new Open("admin", "/q/swagger-ui/index.html", true),
+                new Open("edge", "/config.json", true),
+                new Open("routing", "/q/openapi", false), new Open("adapter", "/q/openapi", false),
+                new Open("usage", "/q/openapi", false), new Open("routing", "/q/swagger-ui/index.html", false));
+        record Trick(String service, String target) {
+        }
+        List<Trick> tricks = new ArrayList<>();
+        for (String service : List.of("edge", "admin")) {
+            String api = service.equals("edge") ? "/api/v1/ai/keys" : "/api/v1/ai/admin/keys";
+            for (String t : List.of("/Q/OPENAPI", "/q/OpenAPI", "/q/openapi/", "/q/openapi//", "/q/openapi;x",
+                    "/q/openapi/../.." + api, "/q/openapi/%2e%2e/%2e%2e" + api, "/q/openapi/..%2f.." + api,
+                    "/q/swagger-ui/../.." + api, "/q/swagger-ui/%2e%2e/%2e%2e" + api, "/q/swagger-ui//" + api.substring(1),
+                    "/Q/SWAGGER-UI/index.html", "/q/swagger-ui;x/../.." + api, "/q/%6fpenapi")) {
+                tricks.add(new Trick(service, t));
+            }
+        }
+        for (String t : List.of("/CONFIG.JSON", "/Config.json", "/config.json/", "/config.json;x", "/config%2ejson",
+                "/assets/../api/v1/ai/keys", "/assets/%2e%2e/api/v1/ai/keys", "/assets/..%2fapi/v1/ai/keys",
+                "/settings/../api/v1/ai/usage", "/settings/%2e%2e/api/v1/ai/usage", "/settings/", "/SETTINGS",
+                "/admin/providers/../../api/v1/ai/preferences", "/config.json/../api/v1/ai/keys", "//api/v1/ai/keys",
+                "/index.html/../api/v1/ai/usage", "/q/openapi/../../internal/v1/models")) {
+            tricks.add(new Trick("edge", t));
+        }
+        for (String service : List.of("routing", "adapter", "usage")) {
+            for (String t : List.of("/Q/OPENAPI", "/q/openapi/", "/q/openapi/../../internal/v1/alerts", "/q/openapi;x")) {
+                tricks.add(new Trick(service, t));
+            }
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Open o : plain) {
+            tests.add(DynamicTest.dynamicTest("plain " + o.service() + " " + o.path(), () -> {
+                String status = statusLine(o.service(), requestLine("GET", o.path()), null, null);
+                if (o.served()) {
+                    // /q/swagger-ui answers with a redirect to its index /q/swagger-ui/
+                    assertTrue(status.matches("HTTP/1\\.1 (200|301|302) .*"), o.service() + " " + o.path() + ": " + status);
+                } else {
+                    assertTrue(status.startsWith("HTTP/1.1 401 "), o.service() + " " + o.path() + " without a credential: " + status);
+                }
+            }));
+        }
+        tests.add(DynamicTest.dynamicTest("an internal document for a service caller", () -> {
+            String status = statusLine("routing", requestLine("GET", "/q/openapi"), null, token("ops"));
+            assertTrue(status.startsWith("HTTP/1.1 200 "), "routing /q/openapi with the ops credential: " + status);
+            // no Swagger UI in a packaged internal service, even for a caller it accepts
+            String ui = statusLine("routing", requestLine("GET", "/q/swagger-ui/index.html"), null, token("ops"));
+            assertTrue(ui.startsWith("HTTP/1.1 404 "), "routing /q/swagger-ui/index.html with the ops credential: " + ui);
+        }));
+        for (Trick trick : tricks) {
+            tests.add(DynamicTest.dynamicTest(trick.service() + " GET " + trick.target(), () -> {
+                String key = trick.service().equals("admin") ? stack.adminKey : stack.userKey;
+                for (String auth : new String[]{null, "Authorization: Bearer " + key}) {
+                    String status = statusLine(trick.service(), requestLine("GET", trick.target()), null, null, auth);
+                    assertTrue(status.matches("HTTP/1\\.1 (400|401|403|404) .*"), trick.service() + " GET " + trick.target()
+                            + " (" + (auth == null ? "no key" : "with a key") + "): " + status);
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
     @Test
     void healthIsOpenAndAnswersNothingSecret() throws Exception {
         for (String service : SERVICES) {

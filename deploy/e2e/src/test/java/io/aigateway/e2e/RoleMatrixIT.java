@@ -17,17 +17,22 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Role × endpoint matrix of the public API (edge) and the admin API (admin-service): every caller kind against
  * every endpoint, with the exact status each must get. The user API needs role {@code user}, the admin API role
  * {@code admin}; a revoked or expired key is 401 everywhere, also on an edge and an admin-service that served it
- * (cached it) just before.
+ * (cached it) just before. The documentation (OpenAPI, Swagger UI) of both and the edge's web UI (pages, assets,
+ * /config.json) are open to every caller and never carry API data.
  */
 class RoleMatrixIT {
 
@@ -74,12 +79,38 @@ class RoleMatrixIT {
         }
     }
 
+    /** Open routes: API documentation and the web UI. What each serves is checked by {@link #looksRight}. */
+    enum OpenRoute {
+        EDGE_OPENAPI(true, "/q/openapi"), EDGE_OPENAPI_JSON(true, "/q/openapi.json"), EDGE_SWAGGER_UI(true, "/q/swagger-ui"),
+        ADMIN_OPENAPI(false, "/q/openapi"), ADMIN_OPENAPI_JSON(false, "/q/openapi.json"),
+        ADMIN_SWAGGER_UI(false, "/q/swagger-ui"),
+        UI_CONFIG(true, "/config.json"), UI_INDEX(true, "/"), UI_SETTINGS(true, "/settings"),
+        UI_ADMIN_PAGE(true, "/admin/providers"), UI_ASSET(true, null);
+
+        final boolean edge;
+        final String path;
+
+        OpenRoute(boolean edge, String path) {
+            this.edge = edge;
+            this.path = path;
+        }
+
+        boolean uiPage() {
+            return this == UI_INDEX || this == UI_SETTINGS || this == UI_ADMIN_PAGE || this == UI_ASSET;
+        }
+    }
+
     private static E2eStack stack;
     private static final Map<Caller, String> KEYS = new EnumMap<>(Caller.class);
+    /** Whether this run's edge was built with the web UI (Quinoa; -Dquarkus.quinoa.enabled=false builds it without). */
+    private static boolean uiBuilt;
+    /** One of the UI's built assets, read from its index page (null without the UI). */
+    private static String uiAsset;
 
     @BeforeAll
     static void up() throws Exception {
         stack = E2eStack.get();
+        findUi();
         String run = stack.runId;
         KEYS.put(Caller.USER, stack.createKey("e2e-matrix-user-" + run, List.of("user")));
         KEYS.put(Caller.ADMIN_AND_USER, stack.adminKey);
@@ -101,6 +132,76 @@ class RoleMatrixIT {
         assertEquals(204, revoke.statusCode(), revoke.asString());
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Instant.now().isAfter(expiresAt.plusMillis(100)));
+    }
+
+    private static void findUi() {
+        Response index = given().baseUri(stack.edgeUrl()).get("/");
+        assertTrue(index.statusCode() == 200 || index.statusCode() == 404, "GET / on the edge: " + index.statusCode());
+        uiBuilt = index.statusCode() == 200;
+        if (uiBuilt) {
+            Matcher m = Pattern.compile("/assets/[A-Za-z0-9._-]+\\.(?:js|css)").matcher(index.asString());
+            assertTrue(m.find(), "the UI's index names no asset: " + index.asString());
+            uiAsset = m.group();
+        }
+    }
+
+    static Stream<Arguments> openCells() {
+        List<Arguments> cells = new ArrayList<>();
+        for (Caller caller : Caller.values()) {
+            for (OpenRoute route : OpenRoute.values()) {
+                cells.add(Arguments.of(caller, route));
+            }
+        }
+        return cells.stream();
+    }
+
+    /**
+     * Every caller gets the documentation and the UI; only admin-service checks a presented credential on every path
+     * (proactive authentication: a revoked or expired key is 401 there, as on its API). Without the UI in this
+     * edge build its pages are 404, never 401.
+     */
+    static int expectedOpen(Caller caller, OpenRoute route) {
+        if (!route.edge && (caller == Caller.REVOKED || caller == Caller.EXPIRED)) {
+            return 401;
+        }
+        return route.uiPage() && !uiBuilt ? 404 : 200;
+    }
+
+    @ParameterizedTest(name = "{0} × {1}")
+    @MethodSource("openCells")
+    void documentationAndUiAreOpenAndCarryNoApiData(Caller caller, OpenRoute route) {
+        RequestSpecification req = given().baseUri(route.edge ? stack.edgeUrl() : stack.url("admin"));
+        String key = KEYS.get(caller);
+        if (key != null) {
+            req = req.header("Authorization", "Bearer " + key);
+        }
+        String path = route == OpenRoute.UI_ASSET ? (uiAsset == null ? "/assets/index.js" : uiAsset) : route.path;
+        Response r = req.get(path);
+        int expected = expectedOpen(caller, route);
+        assertEquals(expected, r.statusCode(), caller + " × " + route + " (" + path + "): " + r.asString());
+        if (expected == 200) {
+            assertTrue(looksRight(route, r), caller + " × " + route + ": unexpected body " + r.asString());
+        }
+        // the documents name the API's fields and the UI's code uses them: only the other answers are checked
+        if (!route.name().contains("OPENAPI") && route != OpenRoute.UI_ASSET) {
+            String body = r.asString();
+            for (String apiField : new String[]{"\"keyId\"", "\"userId\"", "\"limits\"", "\"rows\"", "\"preferences\""}) {
+                assertFalse(body.contains(apiField), route + " carries API data: " + body);
+            }
+        }
+    }
+
+    private static boolean looksRight(OpenRoute route, Response r) {
+        String body = r.asString();
+        return switch (route) {
+            case EDGE_OPENAPI, ADMIN_OPENAPI -> body.contains("openapi: 3.1");
+            case EDGE_OPENAPI_JSON -> "AI Gateway public API".equals(r.jsonPath().getString("info.title"));
+            case ADMIN_OPENAPI_JSON -> "AI Gateway admin API".equals(r.jsonPath().getString("info.title"));
+            case EDGE_SWAGGER_UI, ADMIN_SWAGGER_UI -> body.contains("swagger-ui");
+            case UI_CONFIG -> r.jsonPath().getString("oidcClientId") != null;
+            case UI_INDEX, UI_SETTINGS, UI_ADMIN_PAGE -> body.contains("<div id=\"root\"") || body.contains("<html");
+            case UI_ASSET -> !body.isEmpty();
+        };
     }
 
     static Stream<Arguments> cells() {

@@ -22,6 +22,12 @@ class EdgeDenyByDefaultTest {
         given().header("X-Aigw-Internal-Token", "test-internal-token").get("/internal/v1/models").then().statusCode(401);
         given().get("/q/dev-ui").then().statusCode(401);
         given().get("/q/health/live").then().statusCode(200);
+        // the API documentation is open for reading only (permission api-docs), and only under its exact paths
+        given().get("/q/openapi").then().statusCode(200);
+        given().contentType("application/json").body("{}").post("/q/openapi").then().statusCode(401);
+        given().get("/q/openapi2").then().statusCode(401);
+        given().get("/q/swagger").then().statusCode(401);
+        given().get("/Q/OPENAPI").then().statusCode(401);
     }
 
     @Test

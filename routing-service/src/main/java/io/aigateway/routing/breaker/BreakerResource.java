@@ -1,5 +1,9 @@
 package io.aigateway.routing.breaker;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import jakarta.annotation.security.RolesAllowed;
 
@@ -42,6 +46,8 @@ public class BreakerResource {
         this.catalog = catalog;
     }
 
+    @Operation(summary = "Circuit breaker states",
+                description = "One entry per provider. Callers: admin, ops (X-Aigw-Internal-Token).")
     @GET
     @NonBlocking
     public BreakerList list() {
@@ -55,6 +61,12 @@ public class BreakerResource {
         return new BreakerList(out);
     }
 
+    @Operation(summary = "Close a provider's breaker on this instance",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = BreakerState.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
+    @APIResponse(responseCode = "404", description = "Not found (OpenAI envelope).")
     @POST
     @Path("/{provider}/reset")
     @NonBlocking

@@ -1,5 +1,9 @@
 package io.aigateway.routing.cache;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import jakarta.annotation.security.RolesAllowed;
 
@@ -41,6 +45,9 @@ public class CacheResource {
         this.warmer = warmer;
     }
 
+    @Operation(summary = "Cache statistics",
+                description = "Instance, shared (Redis) and memory statistics with hit rates. Callers: admin, ops "
+                        + "(X-Aigw-Internal-Token).")
     @GET
     @Path("/stats")
     public Uni<Map<String, Object>> stats() {
@@ -98,6 +105,12 @@ public class CacheResource {
                 });
     }
 
+    @Operation(summary = "Invalidate cache entries",
+                description = "Exactly one of key (64 hex), model, provider or all:true. Callers: admin, ops "
+                        + "(X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Invalidated.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @POST
     @Path("/invalidate")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -142,6 +155,12 @@ public class CacheResource {
                 .transform(t -> unavailable());
     }
 
+    @Operation(summary = "Warm the cache",
+                description = "Replays the configured warm-up prompts through the routed pipeline. Callers: admin, ops "
+                        + "(X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CacheWarmer.Report.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @POST
     @Path("/warm")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,5 +1,9 @@
 package io.aigateway.routing.models;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.catalog.ProviderInfo;
 import io.aigateway.contracts.error.ApiError;
@@ -78,6 +82,12 @@ public class ModelCatalogResource {
         this.config = config;
     }
 
+    @Operation(summary = "Model catalog",
+                description = "Every provider/model with capabilities, prices and availability, plus the groups. Callers: "
+                        + "edge, admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ModelCatalog.class)))
+    @APIResponse(responseCode = "503", description = "The provider catalog is not loaded yet (OpenAI envelope, retry-after).")
     @GET
     @NonBlocking
     @Produces(MediaType.APPLICATION_JSON)

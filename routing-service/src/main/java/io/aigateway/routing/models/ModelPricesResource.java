@@ -1,5 +1,6 @@
 package io.aigateway.routing.models;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.aigateway.contracts.catalog.ModelInfo;
 import io.aigateway.contracts.catalog.ProviderInfo;
 import io.aigateway.contracts.error.ApiError;
@@ -46,6 +47,9 @@ public class ModelPricesResource {
         this.config = config;
     }
 
+    @Operation(summary = "Model prices",
+                description = "Prices per 1K tokens the edge reserves quota with. Callers: edge, admin, ops "
+                        + "(X-Aigw-Internal-Token).")
     @GET
     @NonBlocking
     @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,9 @@
 package io.aigateway.routing.models;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import jakarta.annotation.security.RolesAllowed;
 
@@ -57,6 +61,12 @@ public class ModelsResource {
         this.config = config;
     }
 
+    @Operation(summary = "OpenAI model list",
+                description = "What the edge serves as GET /v1/models; disabled providers and models listed as disabled. "
+                        + "Callers: edge, admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ModelList.class)))
+    @APIResponse(responseCode = "503", description = "The provider catalog is not loaded yet (OpenAI envelope, retry-after).")
     @GET
     @NonBlocking
     @Produces(MediaType.APPLICATION_JSON)

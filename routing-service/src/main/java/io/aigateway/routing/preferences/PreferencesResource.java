@@ -1,5 +1,9 @@
 package io.aigateway.routing.preferences;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import jakarta.annotation.security.RolesAllowed;
 
@@ -54,11 +58,23 @@ public class PreferencesResource {
         this.defaultPolicy = routing.defaultPolicy();
     }
 
+    @Operation(summary = "The caller's routing preferences",
+                description = "User from X-Aigw-Caller-User. Callers: edge (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PreferenceList.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
+    @APIResponse(responseCode = "503", description = "The preference store is unavailable (preferences_unavailable).")
     @GET
     public Uni<PreferenceList> list(@HeaderParam(AigwHeaders.CALLER_USER) String userId) {
         return service.list(userId).map(l -> new PreferenceList(l, service.defaults(defaultPolicy)));
     }
 
+    @Operation(summary = "Set a routing preference",
+                description = "User from X-Aigw-Caller-User. Callers: edge (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PreferenceService.View.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
+    @APIResponse(responseCode = "503", description = "The preference store is unavailable (preferences_unavailable).")
     @PUT
     public Uni<PreferenceService.View> put(@HeaderParam(AigwHeaders.CALLER_USER) String userId, String body) {
         PreferenceService.checkUser(userId);
@@ -82,6 +98,12 @@ public class PreferencesResource {
         return service.put(userId, text(node, "context"), text(node, "provider"), text(node, "model"));
     }
 
+    @Operation(summary = "Delete a routing preference",
+                description = "User from X-Aigw-Caller-User. Callers: edge (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "204", description = "Done.")
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
+    @APIResponse(responseCode = "503", description = "The preference store is unavailable (preferences_unavailable).")
+    @APIResponse(responseCode = "404", description = "Not found (OpenAI envelope).")
     @DELETE
     @Path("/{context}")
     public Uni<Response> delete(@HeaderParam(AigwHeaders.CALLER_USER) String userId, @PathParam("context") String context) {

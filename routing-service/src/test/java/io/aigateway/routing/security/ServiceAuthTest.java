@@ -54,6 +54,9 @@ class ServiceAuthTest {
             "GET, /internal/v1/nothing-here",
             "GET, /",
             "GET, /q/dev-ui",
+            "GET, /q/openapi",
+            "GET, /q/openapi.json",
+            "GET, /q/swagger-ui/index.html",
     })
     void withoutOrWithAWrongTokenEveryPathIs401(String method, String path) {
         given().contentType("application/json").body(BODY).header("X-Aigw-Caller-User", "victim")

@@ -11,10 +11,11 @@ import org.jboss.logging.Logger;
 /**
  * Refuses, before authentication and before any route, a request-target that different layers could read as
  * different paths: absolute-form or asterisk-form targets, {@code ;} path parameters (RESTEasy drops them when it
- * matches, path permissions do not), backslashes, empty segments ({@code //}), dot segments, a trailing slash,
- * and percent-escapes of {@code /}, {@code \}, {@code %}, control characters or of characters that never need
- * escaping (a non-canonical spelling such as {@code /%69nternal}). What is left has exactly one reading, so the
- * path the permissions check is the path the routes match. Refused with 404 in the OpenAI envelope.
+ * matches, path permissions do not), backslashes, empty segments ({@code //}), dot segments, a trailing slash
+ * (except Swagger UI's index {@code /q/swagger-ui/}), and percent-escapes of {@code /}, {@code \}, {@code %}, control
+ * characters or of characters that never need escaping (a non-canonical spelling such as {@code /%69nternal}).
+ * What is left has exactly one reading, so the path the permissions check is the path the routes match. Refused
+ * with 404 in the OpenAI envelope.
  */
 @ApplicationScoped
 public class RawPathGuard {
@@ -22,6 +23,11 @@ public class RawPathGuard {
     /** Runs before authentication (Quarkus: 200) and authorization (100). */
     public static final int PRIORITY = 300;
     private static final Logger LOG = Logger.getLogger(RawPathGuard.class);
+    /**
+     * The only targets whose trailing slash is their one reading: Swagger UI's index, to which {@code /q/swagger-ui}
+     * redirects (Quarkus' web-jar handler). Permissions and routes both read it as that directory.
+     */
+    static final java.util.Set<String> DIRECTORY_INDEXES = java.util.Set.of("/q/swagger-ui/");
 
     void register(@Observes Filters filters) {
         filters.register(this::check, PRIORITY);
@@ -52,7 +58,7 @@ public class RawPathGuard {
             end = hash;
         }
         String path = uri.substring(0, end);
-        if (path.length() > 1 && path.endsWith("/")) {
+        if (path.length() > 1 && path.endsWith("/") && !DIRECTORY_INDEXES.contains(path)) {
             return "trailing slash";
         }
         int segStart = 1;

@@ -1,5 +1,16 @@
 package io.aigateway.admin.analytics.rest;
 
+import io.aigateway.admin.openapi.AdminOpenApi;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +44,12 @@ import java.util.Set;
  * {@code /internal/v1/alerts}) with an allow-list of query parameters; its answers (400 envelopes with
  * {@code param} included) come back as they are. The costs CSV is streamed through, never held whole.
  */
+@Tag(name = AdminOpenApi.TAG_USAGE)
+@SecurityRequirement(name = AdminOpenApi.ADMIN_KEY)
+@SecurityRequirement(name = AdminOpenApi.OIDC)
+@APIResponse(responseCode = "401", ref = AdminOpenApi.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = AdminOpenApi.FORBIDDEN)
+@APIResponse(responseCode = "503", ref = AdminOpenApi.UNAVAILABLE)
 @RolesAllowed(Roles.ADMIN)
 @Path("/api/v1/ai/admin")
 public class AdminUsageResource {
@@ -57,6 +74,36 @@ public class AdminUsageResource {
         this.mapper = mapper;
     }
 
+    @Operation(summary = "Usage by dimension",
+                description = "Relayed to usage-service. Query parameters other than those listed: 400 naming it.")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start, an ISO-8601 instant or date (inclusive).",
+                schema = @Schema(type = SchemaType.STRING), example = "2026-12-01")
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End, an ISO-8601 instant or date (exclusive).",
+                schema = @Schema(type = SchemaType.STRING), example = "2026-12-04")
+    @Parameter(name = "groupBy", in = ParameterIn.QUERY, description = "One or more of provider, model, user, key, context, day, hour (repeat or comma-separate).",
+                schema = @Schema(type = SchemaType.STRING), example = "provider,day")
+    @Parameter(name = "userId", in = ParameterIn.QUERY, description = "Only this user.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "keyId", in = ParameterIn.QUERY, description = "Only this key.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this model.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "context", in = ParameterIn.QUERY, description = "Only this context.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "outcome", in = ParameterIn.QUERY, description = "Only this outcome.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "nextCursor of the previous page.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Rows per page.",
+                schema = @Schema(type = SchemaType.INTEGER))
+    @APIResponse(responseCode = "200", description = "Aggregated rows.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"from\":\"2026-12-01T00:00:00Z\",\"to\":\"2026-12-04T00:00:00Z\",\"groupBy\":[\"provider\"],\"rows\":[{\"provider\":\"fakeb\",\"requests\":12,\"errors\":0,\"cachedRequests\":2,\"promptTokens\":340,\"completionTokens\":510,\"costUsd\":0.0012,\"costSavedUsd\":0.0002,\"avgLatencyMs\":620,\"p95LatencyMs\":840}],\"nextCursor\":null}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/usage")
     @Produces(MediaType.APPLICATION_JSON)
@@ -65,6 +112,15 @@ public class AdminUsageResource {
                 .map(RelayAnswer::toResponse);
     }
 
+    @Operation(summary = "Usage records of one request",
+                description = "Every record of the request id, with its attempts.")
+    @Parameter(name = "requestId", in = ParameterIn.PATH, description = "The x-request-id of the request.")
+    @APIResponse(responseCode = "200", description = "The records.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "404", ref = AdminOpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/usage/requests/{requestId}")
     @Produces(MediaType.APPLICATION_JSON)
@@ -76,6 +132,35 @@ public class AdminUsageResource {
     static final String TEXT_CSV = "text/csv";
 
     /** The costs report as JSON ({@link CostsFormatFilter} sends CSV requests to {@link #costsCsv}). */
+    @Operation(summary = "Costs by dimension, with a month-end projection",
+                description = "JSON; with format=csv or Accept: text/csv the same rows as CSV, streamed with a "
+                        + "Content-Disposition file name.")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start, an ISO-8601 instant or date (inclusive).",
+                schema = @Schema(type = SchemaType.STRING), example = "2026-12-01")
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End, an ISO-8601 instant or date (exclusive).",
+                schema = @Schema(type = SchemaType.STRING), example = "2026-12-04")
+    @Parameter(name = "groupBy", in = ParameterIn.QUERY, description = "One or more of provider, model, user, key, context, day, hour (repeat or comma-separate).",
+                schema = @Schema(type = SchemaType.STRING), example = "provider,day")
+    @Parameter(name = "userId", in = ParameterIn.QUERY, description = "Only this user.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "keyId", in = ParameterIn.QUERY, description = "Only this key.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this model.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "context", in = ParameterIn.QUERY, description = "Only this context.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "outcome", in = ParameterIn.QUERY, description = "Only this outcome.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "format", in = ParameterIn.QUERY, description = "json (default) or csv.",
+                schema = @Schema(type = SchemaType.STRING), example = "json")
+    @APIResponse(responseCode = "200", description = "Costs in USD.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"from\":\"2026-12-01T00:00:00Z\",\"to\":\"2026-12-04T00:00:00Z\",\"groupBy\":[\"provider\"],\"currency\":\"USD\",\"totalUsd\":0.0012,\"costSavedUsd\":0.0002,\"rows\":[{\"provider\":\"fakeb\",\"costUsd\":0.0012}],\"projection\":{\"method\":\"linear\",\"projectedMonthEndUsd\":0.0124}}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/costs")
     @Produces(MediaType.APPLICATION_JSON)
@@ -88,6 +173,33 @@ public class AdminUsageResource {
      * The cost rows as CSV ({@code Accept: text/csv} or {@code format=csv}), streamed from usage-service chunk by chunk
      * with its {@code content-disposition} (file name), never held whole.
      */
+    @Operation(summary = "Costs by dimension as CSV",
+                description = "Selected by Accept: text/csv (or format=csv).")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start, an ISO-8601 instant or date (inclusive).",
+                schema = @Schema(type = SchemaType.STRING), example = "2026-12-01")
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End, an ISO-8601 instant or date (exclusive).",
+                schema = @Schema(type = SchemaType.STRING), example = "2026-12-04")
+    @Parameter(name = "groupBy", in = ParameterIn.QUERY, description = "One or more of provider, model, user, key, context, day, hour (repeat or comma-separate).",
+                schema = @Schema(type = SchemaType.STRING), example = "provider,day")
+    @Parameter(name = "userId", in = ParameterIn.QUERY, description = "Only this user.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "keyId", in = ParameterIn.QUERY, description = "Only this key.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "model", in = ParameterIn.QUERY, description = "Only this model.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "context", in = ParameterIn.QUERY, description = "Only this context.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "outcome", in = ParameterIn.QUERY, description = "Only this outcome.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "format", in = ParameterIn.QUERY, description = "csv",
+                schema = @Schema(type = SchemaType.STRING), example = "csv")
+    @APIResponse(responseCode = "200", description = "CSV rows, streamed from usage-service.",
+                content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/costs")
     @Produces(TEXT_CSV)
@@ -107,6 +219,16 @@ public class AdminUsageResource {
     }
 
     /** Usage-service's metrics for the window, plus routing's breaker states and cache hit rate; parts degrade. */
+    @Tag(name = AdminOpenApi.TAG_MONITORING)
+    @Operation(summary = "Live metrics",
+                description = "usage-service's request metrics for the window plus routing-service's breaker states and "
+                        + "cache statistics; a part whose service is down is null with a note.")
+    @Parameter(name = "window", in = ParameterIn.QUERY, description = "15m, 1h (default) or 24h.",
+                schema = @Schema(type = SchemaType.STRING), example = "1h")
+    @APIResponse(responseCode = "200", description = "The metrics.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"window\":\"1h\",\"usage\":{\"requests\":12,\"errors\":0,\"errorRate\":0.0},\"breakers\":[{\"provider\":\"fakeb\",\"state\":\"CLOSED\"}],\"cache\":{\"hitRate\":0.25,\"redis\":\"up\",\"stats\":{}},\"notes\":[]}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
     @GET
     @Path("/metrics")
     @Produces(MediaType.APPLICATION_JSON)
@@ -148,6 +270,25 @@ public class AdminUsageResource {
         });
     }
 
+    @Tag(name = AdminOpenApi.TAG_MONITORING)
+    @Operation(summary = "Provider health history",
+                description = "Newest first; relayed to usage-service.")
+    @Parameter(name = "provider", in = ParameterIn.QUERY, description = "Only this provider.",
+                schema = @Schema(type = SchemaType.STRING), example = "fakeb")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (ISO-8601).",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (ISO-8601).",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "nextCursor of the previous page.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Rows per page.",
+                schema = @Schema(type = SchemaType.INTEGER))
+    @APIResponse(responseCode = "200", description = "Health events.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"rows\":[],\"nextCursor\":null}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/health/history")
     @Produces(MediaType.APPLICATION_JSON)
@@ -156,6 +297,27 @@ public class AdminUsageResource {
                 .map(RelayAnswer::toResponse);
     }
 
+    @Tag(name = AdminOpenApi.TAG_MONITORING)
+    @Operation(summary = "Alerts",
+                description = "Newest first; relayed to usage-service.")
+    @Parameter(name = "type", in = ParameterIn.QUERY, description = "Only this alert type.",
+                schema = @Schema(type = SchemaType.STRING), example = "provider_unhealthy")
+    @Parameter(name = "subject", in = ParameterIn.QUERY, description = "Only this subject.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (ISO-8601).",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (ISO-8601).",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "nextCursor of the previous page.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Rows per page.",
+                schema = @Schema(type = SchemaType.INTEGER))
+    @APIResponse(responseCode = "200", description = "Alerts.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"rows\":[],\"nextCursor\":null}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/alerts")
     @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,16 @@
 package io.aigateway.admin.audit.rest;
 
+import io.aigateway.admin.openapi.AdminOpenApi;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigateway.admin.audit.repository.AuditRepository;
@@ -25,6 +36,12 @@ import java.util.List;
  * {@code GET /api/v1/ai/admin/audit?actor&action&target&from&to&cursor&limit}: admin changes, newest first,
  * {@code {"rows":[{id,at,actor,actorUser,action,target,before,after,status,requestId}],"nextCursor"}}.
  */
+@Tag(name = AdminOpenApi.TAG_AUDIT)
+@SecurityRequirement(name = AdminOpenApi.ADMIN_KEY)
+@SecurityRequirement(name = AdminOpenApi.OIDC)
+@APIResponse(responseCode = "401", ref = AdminOpenApi.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = AdminOpenApi.FORBIDDEN)
+@APIResponse(responseCode = "503", ref = AdminOpenApi.UNAVAILABLE)
 @RolesAllowed(Roles.ADMIN)
 @Path("/api/v1/ai/admin/audit")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,6 +56,26 @@ public class AdminAuditResource {
         this.repository = repository;
     }
 
+    @Operation(summary = "Read the audit log",
+                description = "Newest first. Never a secret: a new key's entry holds its id, user, name and roles.")
+    @Parameter(name = "actor", in = ParameterIn.QUERY, description = "Key id or token user id.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "action", in = ParameterIn.QUERY, description = "e.g. provider.patch, key.create.",
+                schema = @Schema(type = SchemaType.STRING), example = "provider.patch")
+    @Parameter(name = "target", in = ParameterIn.QUERY, description = "e.g. provider:fakeb.",
+                schema = @Schema(type = SchemaType.STRING), example = "provider:fakeb")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "Start (ISO-8601 instant or date).",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "End (ISO-8601 instant or date).",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "nextCursor of the previous page.",
+                schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "1..1000, default 100.",
+                schema = @Schema(type = SchemaType.INTEGER), example = "20")
+    @APIResponse(responseCode = "200", description = "Audit entries.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"rows\":[{\"id\":42,\"at\":\"2026-12-03T10:00:00.123456Z\",\"actor\":\"key_8f2a1c3d\",\"actorUser\":\"admin\",\"action\":\"provider.patch\",\"target\":\"provider:fakeb\",\"before\":null,\"after\":{\"enabled\":false},\"status\":200,\"requestId\":\"3f2c9a\"}],\"nextCursor\":null}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
     @GET
     public Uni<ObjectNode> list(@QueryParam("actor") String actor, @QueryParam("action") String action,
                                 @QueryParam("target") String target, @QueryParam("from") String from,

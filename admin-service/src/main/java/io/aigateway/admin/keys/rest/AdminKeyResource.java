@@ -1,5 +1,17 @@
 package io.aigateway.admin.keys.rest;
 
+import io.aigateway.admin.openapi.AdminOpenApi;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.annotation.security.RolesAllowed;
 import io.aigateway.admin.keys.service.Roles;
 
@@ -29,6 +41,12 @@ import io.quarkus.security.identity.SecurityIdentity;
 import java.time.Instant;
 
 /** Admin key management (admin role required, the admin-api permission and @RolesAllowed). */
+@Tag(name = AdminOpenApi.TAG_KEYS)
+@SecurityRequirement(name = AdminOpenApi.ADMIN_KEY)
+@SecurityRequirement(name = AdminOpenApi.OIDC)
+@APIResponse(responseCode = "401", ref = AdminOpenApi.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = AdminOpenApi.FORBIDDEN)
+@APIResponse(responseCode = "503", ref = AdminOpenApi.UNAVAILABLE)
 @RolesAllowed(Roles.ADMIN)
 @Path("/api/v1/ai/admin/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,6 +65,15 @@ public class AdminKeyResource {
         this.identity = identity;
     }
 
+    @Operation(summary = "List API keys",
+                description = "Newest first; never the key or its hash.")
+    @Parameter(name = "userId", in = ParameterIn.QUERY, description = "Only this user's keys ([A-Za-z0-9._@-]{1,128}).",
+                schema = @Schema(type = SchemaType.STRING), example = "alice")
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "At most this many (1..1000, default 100).",
+                schema = @Schema(type = SchemaType.INTEGER), example = "50")
+    @APIResponse(responseCode = "200", description = "The keys.",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyView.Page.class)))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
     @GET
     public Uni<KeyView.Page> list(@QueryParam("userId") String userId, @QueryParam("limit") Integer limit) {
         if (userId != null && !NewKey.USER_ID.matcher(userId).matches()) {
@@ -60,6 +87,13 @@ public class AdminKeyResource {
                 .map(list -> new KeyView.Page(list.stream().map(e -> KeyView.of(e, now)).toList()));
     }
 
+    @Operation(summary = "Create an API key",
+                description = "The key is in the answer this once: never stored (only its SHA-256) nor audited.")
+    @RequestBody(required = true, description = "The key's owner, roles, optional name and expiry.",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateKeyRequest.class), examples = @ExampleObject(name = "example", value = "{\"userId\":\"alice\",\"roles\":[\"user\"],\"name\":\"laptop\"}")))
+    @APIResponse(responseCode = "201", description = "The new key, with the key itself.",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreatedKeyResponse.class)))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
@@ -83,6 +117,11 @@ public class AdminKeyResource {
         return o;
     }
 
+    @Operation(summary = "Revoke an API key",
+                description = "Idempotent; the edge refuses the key within about a second.")
+    @Parameter(name = "keyId", in = ParameterIn.PATH, description = "The key id (key_...).", example = "key_8f2a1c3d")
+    @APIResponse(responseCode = "204", description = "Revoked.")
+    @APIResponse(responseCode = "404", ref = AdminOpenApi.NOT_FOUND)
     @DELETE
     @Path("/{keyId}")
     @ResponseStatus(204)

@@ -2,10 +2,13 @@ package io.aigateway.admin.keys.rest;
 
 import io.aigateway.admin.keys.repository.ApiKeyEntity;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 
 /** A key as admins list it: never the key, never its hash. */
+@Schema(description = "An API key as admins see it (never the key or its hash).")
 public record KeyView(String keyId, String userId, List<String> roles, String name, Instant createdAt,
                       Instant expiresAt, Instant revokedAt, boolean active) {
 
@@ -15,6 +18,7 @@ public record KeyView(String keyId, String userId, List<String> roles, String na
     }
 
     /** {@code {"data":[…]}}, newest first. */
+    @Schema(name = "KeyViewPage")
     public record Page(List<KeyView> data) {
     }
 }

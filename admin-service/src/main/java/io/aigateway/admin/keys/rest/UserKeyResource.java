@@ -1,5 +1,17 @@
 package io.aigateway.admin.keys.rest;
 
+import io.aigateway.admin.openapi.AdminOpenApi;
+import io.aigateway.support.openapi.ErrorEnvelopeDoc;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigateway.admin.audit.service.Actor;
@@ -32,6 +44,10 @@ import java.util.List;
  * user. Same store, hashing, Redis mirror and revocation message as the admin routes; every change is in the
  * audit log with the user as the actor.
  */
+@Tag(name = AdminOpenApi.TAG_INTERNAL)
+@SecurityRequirement(name = AdminOpenApi.SERVICE_TOKEN)
+@APIResponse(responseCode = "401", ref = AdminOpenApi.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = AdminOpenApi.FORBIDDEN)
 @RolesAllowed(ServiceRoles.EDGE)
 @Path("/internal/v1/users/{userId}/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,6 +67,13 @@ public class UserKeyResource {
         this.maxPerUser = config.maxPerUser();
     }
 
+    @Operation(summary = "List a user's own keys",
+                description = "Caller: edge (GET /api/v1/ai/keys). Revoked and expired keys included; never a key or "
+                        + "hash.")
+    @Parameter(name = "userId", in = ParameterIn.PATH, description = "The user id the edge authenticated.", example = "alice")
+    @APIResponse(responseCode = "200", description = "The user's keys, newest first.",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserKeyViews.Page.class)))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
     @GET
     public Uni<UserKeyViews.Page> list(@PathParam("userId") String userId) {
         checkUserId(userId);
@@ -58,6 +81,16 @@ public class UserKeyResource {
                 .map(list -> new UserKeyViews.Page(list.stream().map(UserKeyViews.Listed::of).toList()));
     }
 
+    @Operation(summary = "Create a key for the user",
+                description = "Caller: edge. Role user only, whatever the body says; more than aigw.keys.max-per-user "
+                        + "live keys: 409 too_many_keys.")
+    @RequestBody(required = true, description = "Name (1-64 characters, no control characters) and optional future expiresAt.",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserKeyRequest.class), examples = @ExampleObject(name = "example", value = "{\"name\":\"laptop\",\"expiresAt\":\"2030-01-01T00:00:00Z\"}")))
+    @APIResponse(responseCode = "201", description = "The new key, with the key itself (shown this once).",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserKeyViews.Created.class)))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "409", description = "Too many live keys (too_many_keys).",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorEnvelopeDoc.class)))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
@@ -69,6 +102,13 @@ public class UserKeyResource {
                         withoutSecret(userId, created), 201)));
     }
 
+    @Operation(summary = "Revoke one of the user's keys",
+                description = "Caller: edge. Idempotent; 404 when the key is not that user's.")
+    @Parameter(name = "userId", in = ParameterIn.PATH, description = "The user id the edge authenticated.", example = "alice")
+    @Parameter(name = "keyId", in = ParameterIn.PATH, description = "The key id.", example = "key_8f2a1c3d")
+    @APIResponse(responseCode = "204", description = "Revoked.")
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = AdminOpenApi.NOT_FOUND)
     @DELETE
     @Path("/{keyId}")
     @ResponseStatus(204)

@@ -3,6 +3,8 @@ package io.aigateway.admin.keys.rest;
 import io.aigateway.admin.keys.repository.ApiKeyEntity;
 import io.aigateway.admin.keys.service.ApiKeyService.IssuedKey;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -13,6 +15,7 @@ public final class UserKeyViews {
     }
 
     /** A user's key as listed: never the key, never its hash. */
+    @Schema(name = "OwnKey", description = "One of the user's keys (never the key or its hash).")
     public record Listed(String keyId, String name, List<String> roles, Instant createdAt, Instant expiresAt,
                          Instant revokedAt) {
 
@@ -23,10 +26,12 @@ public final class UserKeyViews {
     }
 
     /** {@code {"data":[…]}}, newest first. */
+    @Schema(name = "OwnKeyPage")
     public record Page(List<Listed> data) {
     }
 
     /** A new key: the only time the plaintext {@code key} is shown. */
+    @Schema(name = "OwnKeyCreated", description = "A new key of the user; key is shown this once.")
     public record Created(String keyId, String key, String name, List<String> roles, Instant createdAt,
                           Instant expiresAt) {
 

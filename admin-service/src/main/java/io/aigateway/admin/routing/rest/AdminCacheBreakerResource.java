@@ -1,5 +1,17 @@
 package io.aigateway.admin.routing.rest;
 
+import io.aigateway.admin.openapi.AdminOpenApi;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -37,6 +49,12 @@ import java.util.regex.Pattern;
  * {@code ai.config.v1} so that every routing instance closes that breaker, not only the one reached. Every change
  * is audited with the status it got.
  */
+@Tag(name = AdminOpenApi.TAG_CACHE)
+@SecurityRequirement(name = AdminOpenApi.ADMIN_KEY)
+@SecurityRequirement(name = AdminOpenApi.OIDC)
+@APIResponse(responseCode = "401", ref = AdminOpenApi.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = AdminOpenApi.FORBIDDEN)
+@APIResponse(responseCode = "503", ref = AdminOpenApi.UNAVAILABLE)
 @RolesAllowed(Roles.ADMIN)
 @Path("/api/v1/ai/admin")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,12 +77,30 @@ public class AdminCacheBreakerResource {
         this.mapper = mapper;
     }
 
+    @Operation(summary = "Cache statistics",
+                description = "routing-service's statistics, relayed.")
+    @APIResponse(responseCode = "200", description = "Statistics.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"enabled\":true,\"scope\":\"shared\",\"redis\":\"up\",\"instance\":{\"hitRate\":0.25},\"shared\":{\"hitRate\":0.3},\"memory\":{}}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/cache/stats")
     public Uni<Response> cacheStats() {
         return routing.cacheStats().map(RelayAnswer::toResponse);
     }
 
+    @Operation(summary = "Invalidate cache entries",
+                description = "Exactly one of key (64 hex), model, provider or all:true; routing-service checks the body.")
+    @RequestBody(required = true, description = "What to invalidate.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT), examples = @ExampleObject(name = "example", value = "{\"model\":\"fake-chat\"}")))
+    @APIResponse(responseCode = "200", description = "What was removed.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"by\":\"model\",\"value\":\"fake-chat\",\"removed\":3}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @POST
     @Path("/cache/invalidate")
     public Uni<Response> invalidate(String body) {
@@ -72,6 +108,15 @@ public class AdminCacheBreakerResource {
         return audited("cache.invalidate", "cache", json, routing.invalidate(body));
     }
 
+    @Operation(summary = "Warm the cache",
+                description = "The optional body is passed to routing-service.")
+    @RequestBody(required = false, description = "Warm-up options (optional).",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT), examples = @ExampleObject(name = "example", value = "{}")))
+    @APIResponse(responseCode = "200", description = "routing-service's warm report.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @POST
     @Path("/cache/warm")
     public Uni<Response> warm(String body) {
@@ -79,6 +124,13 @@ public class AdminCacheBreakerResource {
         return audited("cache.warm", "cache", json, routing.warm(json == null ? "{}" : body));
     }
 
+    @Operation(summary = "Circuit breaker states")
+    @APIResponse(responseCode = "200", description = "One entry per provider.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"breakers\":[{\"provider\":\"fakeb\",\"state\":\"CLOSED\"}]}")))
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @GET
     @Path("/breakers")
     public Uni<Response> breakers() {
@@ -90,6 +142,17 @@ public class AdminCacheBreakerResource {
      * reset for every instance; {@code "published"} says whether Kafka acknowledged it. Routing down: the reset is
      * still published (200 with {@code "routing": null}); Kafka down as well: 503.
      */
+    @Operation(summary = "Reset a provider's circuit breaker",
+                description = "Closes it on the routing instance reached and publishes a BreakerReset so that every "
+                        + "instance closes it. Routing down: still published (routing null); Kafka down as well: 503.")
+    @Parameter(name = "provider", in = ParameterIn.PATH, description = "Provider id ([a-z][a-z0-9]*).", example = "fakeb")
+    @APIResponse(responseCode = "200", description = "The reset.",
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
+                        examples = @ExampleObject(name = "example", value = "{\"provider\":\"fakeb\",\"routing\":{\"provider\":\"fakeb\",\"state\":\"CLOSED\"},\"published\":true,\"requestedAt\":\"2026-12-03T10:00:00Z\"}")))
+    @APIResponse(responseCode = "404", ref = AdminOpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
+    @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)
     @POST
     @Path("/breakers/{provider}/reset")
     public Uni<Response> resetBreaker(@PathParam("provider") String provider) {

@@ -1,5 +1,9 @@
 package io.aigateway.usage.alerts.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import io.aigateway.usage.alerts.repository.AlertRepository;
 import io.aigateway.usage.providerhealth.rest.HistoryPage;
@@ -29,6 +33,11 @@ public class AlertsResource {
         this.params = params;
     }
 
+    @Operation(summary = "Alerts",
+                description = "Newest first, paged. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = HistoryPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     public Uni<HistoryPage<AlertRow>> alerts(@RestQuery String type, @RestQuery String subject,
                                              @RestQuery String from, @RestQuery String to,

@@ -1,5 +1,9 @@
 package io.aigateway.usage.analytics.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import io.aigateway.usage.analytics.service.AnalyticsParams;
 import io.aigateway.usage.analytics.service.AnalyticsService;
@@ -32,6 +36,11 @@ public class AnalyticsResource {
         this.config = config.analytics();
     }
 
+    @Operation(summary = "Usage by dimension",
+                description = "Aggregated rows, paged. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AnalyticsPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     public Uni<AnalyticsPage> analytics(@RestQuery String from, @RestQuery String to, @RestQuery List<String> groupBy,
                                         @RestQuery String userId, @RestQuery String keyId, @RestQuery String provider,

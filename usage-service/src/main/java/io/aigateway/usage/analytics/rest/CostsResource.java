@@ -1,5 +1,10 @@
 package io.aigateway.usage.analytics.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.support.security.ServiceRoles;
 import io.aigateway.usage.analytics.service.AnalyticsParams;
@@ -44,6 +49,11 @@ public class CostsResource {
         this.jsonMaxRows = config.analytics().costsJsonMaxRows();
     }
 
+    @Operation(summary = "Costs by dimension",
+                description = "With a month-end projection. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CostReport.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<CostReport> json(@RestQuery String from, @RestQuery String to, @RestQuery List<String> groupBy,
@@ -56,6 +66,11 @@ public class CostsResource {
                 AnalyticsParams.filters(userId, keyId, provider, model, context, outcome), now, jsonMaxRows);
     }
 
+    @Operation(summary = "Costs by dimension as CSV",
+                description = "Streamed. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     @Produces(TEXT_CSV)
     public Multi<Buffer> csv(@RestQuery String from, @RestQuery String to, @RestQuery List<String> groupBy,

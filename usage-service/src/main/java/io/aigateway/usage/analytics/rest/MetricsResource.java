@@ -1,5 +1,9 @@
 package io.aigateway.usage.analytics.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import io.aigateway.usage.analytics.service.AnalyticsParams;
 import io.aigateway.usage.analytics.service.AnalyticsService;
@@ -27,6 +31,11 @@ public class MetricsResource {
         this.analytics = analytics;
     }
 
+    @Operation(summary = "Request metrics over a window",
+                description = "15m, 1h or 24h. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Metrics.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     public Uni<Metrics> metrics(@RestQuery String window) {
         String w = window == null ? "1h" : window;

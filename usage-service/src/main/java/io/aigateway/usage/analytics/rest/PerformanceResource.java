@@ -1,5 +1,9 @@
 package io.aigateway.usage.analytics.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import io.aigateway.usage.analytics.repository.AnalyticsRepository;
 import io.aigateway.usage.analytics.repository.AnalyticsRepository.ModelPerformance;
@@ -43,6 +47,12 @@ public class PerformanceResource {
         this.repository = repository;
     }
 
+    @Operation(summary = "Per-model performance",
+                description = "Latency, TTFT and success rate over a window (the edge's catalog). Callers: edge, admin, "
+                        + "ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Performance.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     public Uni<Performance> performance(@RestQuery String window) {
         String w = window == null ? "1h" : window.trim();

@@ -1,5 +1,9 @@
 package io.aigateway.usage.analytics.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.support.security.ServiceRoles;
 import io.aigateway.usage.analytics.service.AnalyticsService;
@@ -26,6 +30,11 @@ public class RequestUsageResource {
         this.analytics = analytics;
     }
 
+    @Operation(summary = "Usage records of one request",
+                description = "With the attempts. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RequestUsage.class)))
+    @APIResponse(responseCode = "404", description = "Not found (OpenAI envelope).")
     @GET
     @Path("/{requestId}")
     public Uni<RequestUsage> request(@RestPath String requestId) {

@@ -1,5 +1,9 @@
 package io.aigateway.usage.providerhealth.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import io.aigateway.usage.providerhealth.repository.ProviderHealthRepository;
 import io.smallrye.mutiny.Uni;
@@ -27,6 +31,11 @@ public class HealthHistoryResource {
         this.params = params;
     }
 
+    @Operation(summary = "Provider health history",
+                description = "Newest first, paged. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = HistoryPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     public Uni<HistoryPage<HealthHistoryRow>> history(@RestQuery String provider, @RestQuery String from,
                                                       @RestQuery String to, @RestQuery String cursor,

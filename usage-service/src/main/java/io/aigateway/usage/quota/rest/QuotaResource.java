@@ -1,5 +1,9 @@
 package io.aigateway.usage.quota.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.support.security.ServiceRoles;
@@ -35,36 +39,65 @@ public class QuotaResource {
         this.bodies = new QuotaBodies(mapper);
     }
 
+    @Operation(summary = "Quota tiers",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
     @GET
     @Path("/tiers")
     public Uni<QuotaService.TiersView> tiers() {
         return quotas.tiers();
     }
 
+    @Operation(summary = "One quota tier",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.TierView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
+    @APIResponse(responseCode = "404", description = "Not found (OpenAI envelope).")
     @GET
     @Path("/tiers/{tier}")
     public Uni<QuotaService.TierView> tier(@RestPath String tier) {
         return quotas.tier(tier);
     }
 
+    @Operation(summary = "Create or replace a quota tier",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.TierView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @PUT
     @Path("/tiers/{tier}")
     public Uni<QuotaService.TierView> putTier(@RestPath String tier, String body) {
         return quotas.putTier(tier, bodies.limitsBody(body));
     }
 
+    @Operation(summary = "Delete a quota tier",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "204", description = "Done.")
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
+    @APIResponse(responseCode = "404", description = "Not found (OpenAI envelope).")
+    @APIResponse(responseCode = "409", description = "The default tier, or a tier assigned to users (OpenAI envelope).")
     @DELETE
     @Path("/tiers/{tier}")
     public Uni<Void> deleteTier(@RestPath String tier) {
         return quotas.deleteTier(tier);
     }
 
+    @Operation(summary = "A user's quota and counters",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.UserView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     @Path("/users/{userId}")
     public Uni<QuotaService.UserView> user(@RestPath String userId) {
         return quotas.user(id(userId, "userId"));
     }
 
+    @Operation(summary = "Set a user's quota",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.UserView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @PUT
     @Path("/users/{userId}")
     public Uni<QuotaService.UserView> putUser(@RestPath String userId, String body) {
@@ -73,30 +106,55 @@ public class QuotaResource {
         return quotas.putUser(id, user.tier(), user.limits());
     }
 
+    @Operation(summary = "Reset a user's counters",
+                description = "Optional body {\"windows\":[\"day\"]}. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.UserView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @POST
     @Path("/users/{userId}/reset")
     public Uni<QuotaService.UserView> resetUser(@RestPath String userId, String body) {
         return quotas.resetUser(id(userId, "userId"), bodies.windowsBody(body));
     }
 
+    @Operation(summary = "A key's quota and counters",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.KeyView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     @Path("/keys/{keyId}")
     public Uni<QuotaService.KeyView> key(@RestPath String keyId) {
         return quotas.key(id(keyId, "keyId"));
     }
 
+    @Operation(summary = "Set a key's quota",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.KeyView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @PUT
     @Path("/keys/{keyId}")
     public Uni<QuotaService.KeyView> putKey(@RestPath String keyId, String body) {
         return quotas.putKey(id(keyId, "keyId"), bodies.limitsBody(body));
     }
 
+    @Operation(summary = "Delete a key's quota",
+                description = "Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "204", description = "Done.")
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
+    @APIResponse(responseCode = "404", description = "Not found (OpenAI envelope).")
     @DELETE
     @Path("/keys/{keyId}")
     public Uni<Void> deleteKey(@RestPath String keyId) {
         return quotas.deleteKey(id(keyId, "keyId"));
     }
 
+    @Operation(summary = "Reset a key's counters",
+                description = "Optional body {\"windows\":[\"day\"]}. Callers: admin, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QuotaService.KeyView.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @POST
     @Path("/keys/{keyId}/reset")
     public Uni<QuotaService.KeyView> resetKey(@RestPath String keyId, String body) {

@@ -1,5 +1,9 @@
 package io.aigateway.usage.quota.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.aigateway.contracts.error.ApiError;
 import io.aigateway.contracts.quota.QuotaKeys.Window;
@@ -49,6 +53,12 @@ public class UserUsageResource {
         this.summaries = summaries;
     }
 
+    @Operation(summary = "A user's usage against their limits",
+                description = "What the edge serves as GET /api/v1/ai/usage. Callers: edge, admin, ops "
+                        + "(X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserUsage.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     public Uni<UserUsage> usage(@RestPath String userId, @RestQuery String keyId, @RestQuery String from,
                                 @RestQuery String to) {

@@ -1,5 +1,9 @@
 package io.aigateway.usage.records.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.aigateway.support.security.ServiceRoles;
 import jakarta.annotation.security.RolesAllowed;
 
@@ -27,6 +31,11 @@ public class UsageResource {
         this.config = config.query();
     }
 
+    @Operation(summary = "Usage records",
+                description = "Newest first, by user or request id. Callers: admin, edge, ops (X-Aigw-Internal-Token).")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = UsagePage.class)))
+    @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
     @GET
     public Uni<UsagePage> list(@RestQuery String userId, @RestQuery String requestId, @RestQuery String limit) {
         if (userId == null || userId.isBlank()) {
