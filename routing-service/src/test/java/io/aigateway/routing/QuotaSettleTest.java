@@ -1,6 +1,7 @@
 package io.aigateway.routing;
 
 import io.aigateway.contracts.quota.QuotaKeys;
+import io.aigateway.contracts.quota.QuotaSlot;
 import io.aigateway.contracts.usage.UsageEvent;
 import io.aigateway.routing.quota.QuotaSettler;
 import io.aigateway.support.redis.LuaScript;
@@ -58,7 +59,7 @@ class QuotaSettleTest {
         String id = UUID.randomUUID().toString();
         var r = RESERVE.run(reactive, P, user, "", id, "50", "400", "600000").await().atMost(Duration.ofSeconds(5));
         assertEquals(0, r.get(0).toInteger(), "reserved");
-        return id;
+        return new QuotaSlot(id, 1, 50, 400).header();
     }
 
     private Map<String, String> day() {
@@ -137,6 +138,36 @@ class QuotaSettleTest {
                 .body("fallback.promptPer1k", org.hamcrest.Matchers.equalTo("0.005"))
                 .body("fallback.completionPer1k", org.hamcrest.Matchers.equalTo("0.015"));
         io.restassured.RestAssured.given().get("/internal/v1/models/prices").then().statusCode(401);
+    }
+
+    @Test
+    void theSlotsOfALeaseAreSettledThroughTheRouteAndTheLeaseEnds() {
+        ChatRouteTest.stub("fake", ChatRouteTest.ok(ChatRouteTest.completion("fake-chat", 11, 7), "0.002"));
+        redis.hash(String.class).hset(QuotaKeys.userLimits(P, user), Map.of("tier", "pro", "d:req", "100000"));
+        String id = UUID.randomUUID().toString();
+        var r = RESERVE.run(reactive, P, user, "", id, "50", "400", "600000", "4", "16", "0")
+                .await().atMost(Duration.ofSeconds(5));
+        assertEquals(4, r.get(0).toInteger(), "a lease");
+        assertEquals(4, r.get(10).toInteger());
+        for (int slot = 1; slot <= 3; slot++) {
+            call(ChatRouteTest.rid(), new QuotaSlot(id, slot, 50, 400).header())
+                    .body(ChatRouteTest.body("fake/fake-chat", false)).post(ChatRouteTest.CHAT).then().statusCode(200);
+        }
+        // a header routing cannot read is left to expire, and the request is served
+        call(ChatRouteTest.rid(), id).body(ChatRouteTest.body("fake/fake-chat", false)).post(ChatRouteTest.CHAT)
+                .then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertEquals("1", reserved().get("rreq"), "the fourth slot was never given out");
+            assertEquals("3", day().get("req"));
+            assertEquals("54", day().get("tok"));
+            assertEquals("6000000", day().get("usd"));
+        });
+        var close = new java.util.ArrayList<>(List.of(P, "1"));
+        close.addAll(List.of(QuotaSlot.closeArgs(id, 1, 50, 400)));
+        new LuaScript(QuotaKeys.settleScript()).run(reactive, close.toArray(String[]::new)).await()
+                .atMost(Duration.ofSeconds(5));
+        assertEquals("0", reserved().get("rreq"));
+        assertEquals(false, redis.key().exists(QuotaKeys.reservation(P, id)));
     }
 
     @Test

@@ -1,26 +1,38 @@
--- Quota check and reservation: one call per request (gateway-edge). The key layout is QuotaKeys (Java); every key is
--- derived here from the prefix, so one call covers the user's and the key's limits (a single Redis, not Cluster).
+-- Quota check and reservation (gateway-edge). The key layout is QuotaKeys (Java); every key is derived here from the
+-- prefix, so one call covers the user's and the key's limits (a single Redis, not Cluster).
 --
 -- ARGV[1] prefix, e.g. "aigw:q:"
 -- ARGV[2] user id
 -- ARGV[3] key id ('' when the caller has none)
--- ARGV[4] reservation id (unique per request)
--- ARGV[5] estimated tokens (prompt estimate + completion allowance)
--- ARGV[6] estimated spend, nano-USD (integer)
+-- ARGV[4] reservation id (unique per call)
+-- ARGV[5] estimated tokens of one request (prompt estimate + completion allowance)
+-- ARGV[6] estimated spend of one request, nano-USD (integer)
 -- ARGV[7] reservation lifetime, ms (an unsettled reservation is released after it)
+-- ARGV[8] lease: most requests one call may reserve for (absent or < 2: one request, no lease)
+-- ARGV[9] lease head-room factor F: a lease of n requests is granted only while every applicable limit has room for
+--         F * n such requests, so a lease never takes more than 1/F of what is left (default 16)
+-- ARGV[10] lease: least time left in the current minute, ms (no lease closer to a window's end; default 250)
 --
 -- Returns {status, code, retryAfterMs, reqLimit, reqRemaining, reqResetMs, tokLimit, tokRemaining, tokResetMs, tier,
---          refused}  (refused: '<user|key> <window>:<metric>' of the refusing limit that ends last)
---   status 0 admitted and reserved; 1 refused; 2 limits not loaded (usage-service has not filled Redis: the caller
---   applies its local limit); 3 admitted, no limit applies (nothing reserved)
+--          refused | slots, minuteLeftMs}
+--   status 0 admitted and reserved for this request; 4 admitted, and a lease of `slots` requests (this one included)
+--   reserved: the edge admits up to slots - 1 more requests of this user and key without calling Redis, for at most
+--   minuteLeftMs (they are charged to the windows of this call), then closes the lease (settle.lua, slot 'c');
+--   1 refused; 2 limits not loaded (usage-service has not filled Redis: the caller applies its local limit);
+--   3 admitted, no limit applies (nothing reserved)
 --   code (when refused) 1 a per-minute window (rate_limit_exceeded), 2 a day or month budget (insufficient_quota)
 --   retryAfterMs: until the last refusing window ends; the header fields are -1 when no such limit applies.
+--   refused (status 1): '<user|key> <window>:<metric>' of the refusing limit that ends last
 --
 -- Admission: requests need used + reserved + 1 <= limit; tokens and spend need used + reserved < limit (head-room):
 -- the estimate is reserved atomically, so concurrent requests see each other, and the last one admitted can take
 -- a window past its limit by at most its own reservation. Used amounts are per window (c:<subject>:<window id>);
 -- what is reserved is per subject (c:<subject>:r) and counts against every window: a reservation lives minutes at
 -- most, and one hash instead of three keeps this script and settle.lua to a third of the writes.
+--
+-- A reservation is one hash r:<id> (subjects s1, s2; window ids w; what it still holds hreq htok husd; closed, present
+-- once no more requests may be added to it: at once for one request, when the edge closes a lease) and one member
+-- <id> of each subject's p:<subject> (score: expiry), which the sweep below uses to release it if never settled.
 local P = ARGV[1]
 if redis.call('EXISTS', P .. 'ready') == 0 then
   return {2}
@@ -98,21 +110,28 @@ local function ckey(subject, win)
   return P .. 'c:' .. subject .. ':' .. win.w .. win.id
 end
 
--- release the reservations of this subject that were never settled and have expired
+-- release the reservations of this subject that were never settled and have expired (all their subjects at once).
+-- Amounts are negated as 0 - x: Lua's -0 would reach Redis as "-0", which HINCRBY refuses.
 local function sweep(subject)
   local pk = P .. 'p:' .. subject
   local expired = redis.call('ZRANGEBYSCORE', pk, '-inf', now, 'LIMIT', 0, 8)
-  for _, member in ipairs(expired) do
-    local f = {}
-    for part in string.gmatch(member, '[^|]+') do f[#f + 1] = part end
-    -- id | req | tok | usd | minute id | day id | month id | month end (ms)
-    local rk = P .. 'c:' .. subject .. ':r'
-    if redis.call('EXISTS', rk) == 1 then
-      redis.call('HINCRBY', rk, 'rreq', -tonumber(f[2]))
-      redis.call('HINCRBY', rk, 'rtok', -tonumber(f[3]))
-      redis.call('HINCRBY', rk, 'rusd', -tonumber(f[4]))
+  for _, rid in ipairs(expired) do
+    local rec = P .. 'r:' .. rid
+    local h = redis.call('HMGET', rec, 's1', 's2', 'hreq', 'htok', 'husd')
+    for i = 1, 2 do
+      local s = h[i]
+      if s then
+        local rk = P .. 'c:' .. s .. ':r'
+        if redis.call('EXISTS', rk) == 1 then
+          redis.call('HINCRBY', rk, 'rreq', 0 - (tonumber(h[3]) or 0))
+          redis.call('HINCRBY', rk, 'rtok', 0 - (tonumber(h[4]) or 0))
+          redis.call('HINCRBY', rk, 'rusd', 0 - (tonumber(h[5]) or 0))
+        end
+        redis.call('ZREM', P .. 'p:' .. s, rid)
+      end
     end
-    redis.call('ZREM', pk, member)
+    redis.call('ZREM', pk, rid)
+    redis.call('DEL', rec)
   end
 end
 
@@ -125,22 +144,25 @@ local function track(slot, limit, remaining, reset)
   end
 end
 
+local held = {} -- subject -> window -> used + reserved, per metric
 for _, s in ipairs(subjects) do
   sweep(s.name)
   local r = redis.call('HMGET', P .. 'c:' .. s.name .. ':r', 'rreq', 'rtok', 'rusd')
   local rreq, rtok, rusd = tonumber(r[1]) or 0, tonumber(r[2]) or 0, tonumber(r[3]) or 0
+  held[s.name] = {}
   for _, win in ipairs(windows) do
     local v = redis.call('HMGET', ckey(s.name, win), 'req', 'tok', 'usd')
-    local held = {
+    local h = {
       req = (tonumber(v[1]) or 0) + rreq,
       tok = (tonumber(v[2]) or 0) + rtok,
       usd = (tonumber(v[3]) or 0) + rusd,
     }
+    held[s.name][win.w] = h
     for _, metric in ipairs(METRICS) do
       local limit = tonumber(s.limits[win.w .. ':' .. metric])
       if limit then
         local ok
-        if metric == 'req' then ok = held.req + 1 <= limit else ok = held[metric] < limit end
+        if metric == 'req' then ok = h.req + 1 <= limit else ok = h[metric] < limit end
         if not ok then
           refused = true
           if win.w == 'm' then code = math.max(code, 1) else code = 2 end
@@ -150,9 +172,9 @@ for _, s in ipairs(subjects) do
           end
         end
         if metric == 'req' then
-          track(req, limit, limit - held.req, win.reset)
+          track(req, limit, limit - h.req, win.reset)
         elseif metric == 'tok' then
-          track(tok, limit, limit - held.tok, win.reset)
+          track(tok, limit, limit - h.tok, win.reset)
         end
       end
     end
@@ -166,22 +188,48 @@ if refused then
   return {1, code, retry, req.limit, req.remaining, req.reset, tok.limit, tok.remaining, tok.reset, tier, what}
 end
 
+-- a lease: as many requests as every limit has room for, divided by the head-room factor, up to the most asked
+local slots = 1
+local maxSlots, factor, minLeft = tonumber(ARGV[8]) or 1, tonumber(ARGV[9]) or 16, tonumber(ARGV[10]) or 250
+local minuteLeft = windows[1].reset - now
+if maxSlots >= 2 and minuteLeft >= minLeft then
+  slots = maxSlots
+  for _, s in ipairs(subjects) do
+    for _, win in ipairs(windows) do
+      local h = held[s.name][win.w]
+      for _, metric in ipairs(METRICS) do
+        local limit = tonumber(s.limits[win.w .. ':' .. metric])
+        local per = (metric == 'req' and 1) or (metric == 'tok' and estTok) or estUsd
+        if limit and per > 0 then
+          slots = math.min(slots, math.floor((limit - h[metric]) / (per * factor)))
+        end
+      end
+    end
+  end
+  if slots < 2 then slots = 1 end
+end
+
+local wids = windows[1].id .. '|' .. windows[2].id .. '|' .. windows[3].id .. '|' .. windows[3].reset
+local rec = P .. 'r:' .. id
+redis.call('HSET', rec, 'w', wids, 'hreq', slots, 'htok', slots * estTok, 'husd', slots * estUsd)
+if slots == 1 then
+  redis.call('HSET', rec, 'closed', 1)
+end
 for idx, s in ipairs(subjects) do
-  local member = id .. '|1|' .. estTok .. '|' .. estUsd .. '|' .. windows[1].id .. '|' .. windows[2].id .. '|'
-      .. windows[3].id .. '|' .. windows[3].reset
   local rk = P .. 'c:' .. s.name .. ':r'
-  redis.call('HINCRBY', rk, 'rreq', 1)
-  redis.call('HINCRBY', rk, 'rtok', estTok)
-  redis.call('HINCRBY', rk, 'rusd', estUsd)
+  redis.call('HINCRBY', rk, 'rreq', slots)
+  redis.call('HINCRBY', rk, 'rtok', slots * estTok)
+  redis.call('HINCRBY', rk, 'rusd', slots * estUsd)
   redis.call('PEXPIRE', rk, ttl + 3600000)
   local pk = P .. 'p:' .. s.name
-  redis.call('ZADD', pk, now + ttl, member)
+  redis.call('ZADD', pk, now + ttl, id)
   redis.call('PEXPIRE', pk, ttl + 3600000)
-  local rk = P .. 'r:' .. id
-  redis.call('HSET', rk, 's' .. idx, s.name, 'm' .. idx, member)
-  redis.call('PEXPIRE', rk, ttl + 3600000)
+  redis.call('HSET', rec, 's' .. idx, s.name)
 end
--- the header values describe the state with this request's reservation
+redis.call('PEXPIRE', rec, ttl + 3600000)
+-- the header values describe the state with this request's reservation (a lease's other slots are not counted: they
+-- are the edge's to give, and it reports them as it does)
 if req.limit ~= -1 then req.remaining = math.max(0, req.remaining - 1) end
 if tok.limit ~= -1 then tok.remaining = math.max(0, tok.remaining - estTok) end
-return {0, 0, 0, req.limit, req.remaining, req.reset, tok.limit, tok.remaining, tok.reset, tier}
+return {slots == 1 and 0 or 4, 0, 0, req.limit, req.remaining, req.reset, tok.limit, tok.remaining, tok.reset, tier,
+    slots, minuteLeft}

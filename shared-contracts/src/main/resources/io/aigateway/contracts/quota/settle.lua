@@ -1,45 +1,84 @@
--- Settles one reservation made by reserve.lua: the reserved estimate is released (c:<subject>:r) and the actual
--- usage is added to the windows the request started in, which then expire an hour after they end. Idempotent: the
--- reservation is deleted, so a second settle of the same id does nothing. A reservation already released by expiry
--- only adds the actual usage. After a Redis flush, a settle may create a window's counter before usage-service has
--- rebuilt it; the rebuild sets the used amounts from PostgreSQL over it.
+-- Settles requests of reservations made by reserve.lua, and closes leases; a batch of items in one call. Each item
+-- releases what it held and charges the actual usage to the windows its reservation was made in (they expire an
+-- hour after they end).
 --
--- ARGV[1] prefix, ARGV[2] reservation id, ARGV[3] requests to charge (0 or 1), ARGV[4] tokens, ARGV[5] nano-USD
--- Returns 1 when a reservation was settled, 0 when there was none (never made, settled, or lost with Redis).
+-- ARGV[1] prefix, ARGV[2] number of items, then 8 arguments per item:
+--   id, slot, release requests, release tokens, release nano-USD, charge requests (0 or 1), tokens, nano-USD
+--   slot: the request's number in its reservation (1 for a reservation of one request, 1..n in a lease), or 'c' to
+--   close a lease: release what the edge did not give out (charges 0).
+-- Each item counts once: the reservation records each settled slot (field x<slot>) and its closing, so an item seen
+-- again (a retried batch) does nothing. An item whose reservation is gone (expired and swept, or lost with Redis)
+-- does nothing either: usage-service's reconcile corrects the used counters from PostgreSQL. A reservation is
+-- deleted once it is closed and holds nothing.
+-- Amounts are added up per counter and written once each; they are negated as 0 - x (Lua's -0 would reach Redis as
+-- "-0", which HINCRBY refuses).
+-- Returns the number of items applied.
 local P = ARGV[1]
-local rk = P .. 'r:' .. ARGV[2]
-local flat = redis.call('HGETALL', rk)
-if #flat == 0 then
-  return 0
+local n = tonumber(ARGV[2])
+local adds, order, expireAt = {}, {}, {}
+local function add(key, field, v)
+  if v == 0 then return end
+  local t = adds[key]
+  if not t then
+    t = {}
+    adds[key] = t
+    order[#order + 1] = key
+  end
+  t[field] = (t[field] or 0) + v
 end
-redis.call('DEL', rk)
-local h = {}
-for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
-local areq, atok, ausd = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local i = 1
-while h['s' .. i] do
-  local subject, member = h['s' .. i], h['m' .. i]
-  local f = {}
-  for part in string.gmatch(member, '[^|]+') do f[#f + 1] = part end
-  local released = redis.call('ZREM', P .. 'p:' .. subject, member)
-  if released == 1 then
-    local rk = P .. 'c:' .. subject .. ':r'
-    if redis.call('EXISTS', rk) == 1 then
-      redis.call('HINCRBY', rk, 'rreq', -tonumber(f[2]))
-      redis.call('HINCRBY', rk, 'rtok', -tonumber(f[3]))
-      redis.call('HINCRBY', rk, 'rusd', -tonumber(f[4]))
+
+local applied = 0
+for i = 0, n - 1 do
+  local b = 2 + i * 8
+  local id, slot = ARGV[b + 1], ARGV[b + 2]
+  local rq, rt, ru = tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5])
+  local aq, at, au = tonumber(ARGV[b + 6]), tonumber(ARGV[b + 7]), tonumber(ARGV[b + 8])
+  local rec = P .. 'r:' .. id
+  local mark = slot == 'c' and 'closed' or ('x' .. slot)
+  if redis.call('EXISTS', rec) == 1 and redis.call('HSETNX', rec, mark, 1) == 1 then
+    applied = applied + 1
+    local h = redis.call('HMGET', rec, 's1', 's2', 'w', 'closed')
+    local left = redis.call('HINCRBY', rec, 'hreq', 0 - rq)
+    redis.call('HINCRBY', rec, 'htok', 0 - rt)
+    redis.call('HINCRBY', rec, 'husd', 0 - ru)
+    local w = {}
+    for part in string.gmatch(h[3] or '', '[^|]+') do w[#w + 1] = part end
+    local minute, day = tonumber(w[1]), tonumber(w[2])
+    for k = 1, 2 do
+      local s = h[k]
+      if s then
+        local rk = P .. 'c:' .. s .. ':r'
+        add(rk, 'rreq', 0 - rq)
+        add(rk, 'rtok', 0 - rt)
+        add(rk, 'rusd', 0 - ru)
+        if minute and (aq ~= 0 or at ~= 0 or au ~= 0) then
+          for _, win in ipairs({{'m', w[1], (minute + 1) * 60000}, {'d', w[2], (day + 1) * 86400000},
+                                {'M', w[3], tonumber(w[4])}}) do
+            local ck = P .. 'c:' .. s .. ':' .. win[1] .. win[2]
+            add(ck, 'req', aq)
+            add(ck, 'tok', at)
+            add(ck, 'usd', au)
+            expireAt[ck] = win[3] + 3600000
+          end
+        end
+      end
+    end
+    if left <= 0 and h[4] then
+      redis.call('DEL', rec)
+      for k = 1, 2 do
+        if h[k] then redis.call('ZREM', P .. 'p:' .. h[k], id) end
+      end
     end
   end
-  if areq ~= 0 or atok ~= 0 or ausd ~= 0 then
-    local minute, day = tonumber(f[5]), tonumber(f[6])
-    for _, w in ipairs({{'m', f[5], (minute + 1) * 60000}, {'d', f[6], (day + 1) * 86400000}, {'M', f[7], tonumber(f[8])}}) do
-      local ck = P .. 'c:' .. subject .. ':' .. w[1] .. w[2]
-      if areq ~= 0 then redis.call('HINCRBY', ck, 'req', areq) end
-      if atok ~= 0 then redis.call('HINCRBY', ck, 'tok', atok) end
-      if ausd ~= 0 then redis.call('HINCRBY', ck, 'usd', ausd) end
-      redis.call('PEXPIREAT', ck, w[3] + 3600000)
-    end
-  end
-  i = i + 1
 end
-return 1
+
+for _, key in ipairs(order) do
+  -- a subject's reserved amounts are only lowered while they exist (never below what a lost hash would start from)
+  if expireAt[key] or redis.call('EXISTS', key) == 1 then
+    for field, v in pairs(adds[key]) do
+      if v ~= 0 then redis.call('HINCRBY', key, field, v) end
+    end
+    if expireAt[key] then redis.call('PEXPIREAT', key, expireAt[key]) end
+  end
+end
+return applied
