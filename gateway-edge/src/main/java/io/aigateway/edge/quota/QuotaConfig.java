@@ -55,6 +55,34 @@ public interface QuotaConfig {
 
     Local local();
 
+    Lease lease();
+
+    /**
+     * Leases (docs/quotas.md): far from every limit, one Redis call reserves for several requests of a user and key,
+     * and the edge admits the next ones without calling Redis. A lease is reserved in Redis like as many requests, so
+     * it never lets more through; what it did not give out goes back when it closes.
+     */
+    interface Lease {
+        /** Most requests one lease reserves for (1: no leases, one Redis call per request). */
+        @WithDefault("32")
+        int maxRequests();
+
+        /**
+         * A lease of n requests is granted only while every applicable limit has room for this many times n such
+         * requests: a lease takes at most 1/factor of what is left, and near a limit every request asks Redis.
+         */
+        @WithDefault("16")
+        int headroomFactor();
+
+        /** How long the edge gives out a lease's slots before it closes it (never past the minute it was granted in). */
+        @WithDefault("1s")
+        Duration lifetime();
+
+        /** No lease is granted with less than this left in the current minute (its requests are charged to it). */
+        @WithDefault("250ms")
+        Duration minMinuteLeft();
+    }
+
     /** The per-instance limit that applies while Redis is down or not loaded by usage-service. */
     interface Local {
         /** Requests per minute and user on one edge instance (N instances admit up to N times this). */

@@ -2,6 +2,7 @@ package io.aigateway.edge.quota;
 
 import io.aigateway.contracts.openai.ChatCompletionRequest;
 import io.aigateway.contracts.quota.QuotaKeys;
+import io.aigateway.contracts.quota.QuotaSlot;
 import io.aigateway.edge.auth.Caller;
 import io.aigateway.support.redis.LuaScript;
 import io.aigateway.support.redis.RedisOutageGate;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -17,12 +19,18 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Quota enforcement on the hot path: one Redis call per request (reserve.lua checks every window of the user's and
- * the key's limits and reserves the estimate atomically, so concurrent requests cannot overspend). The reservation is
- * settled by routing-service with the request's usage event; the edge releases it only when routing never answered.
- * Redis down, slow or not loaded by usage-service: the per-instance {@link LocalLimiter} decides.
+ * Quota enforcement on the hot path: one Redis call (reserve.lua checks every window of the user's and the key's
+ * limits and reserves the estimate atomically, so concurrent requests cannot overspend). Far from every limit the
+ * call reserves for a lease of up to {@code aigw.quota.lease.max-requests} requests ({@link QuotaLease}), and this
+ * edge admits the next requests of that user and key from it without calling Redis. Each request's slot is settled by
+ * routing-service with its usage event; the edge releases a slot only when routing never answered, and closes each
+ * lease when its time is up. Redis down, slow or not loaded by usage-service: the per-instance {@link LocalLimiter}
+ * decides.
  */
 @ApplicationScoped
 public class QuotaGate {
@@ -42,12 +50,22 @@ public class QuotaGate {
     /** {@code window|metric} → counter, all nine registered at start. */
     private final Map<String, Counter> rejections = new java.util.HashMap<>();
     private final MeterRegistry registry;
+    private final Vertx vertx;
+    /** Open leases by {@code userId NUL keyId}. */
+    private final ConcurrentHashMap<String, QuotaLease> leases = new ConcurrentHashMap<>();
+    private final String[] leaseArgs;
 
-    public QuotaGate(ReactiveRedisDataSource redis, QuotaConfig config, ModelPrices prices, MeterRegistry registry) {
+    public QuotaGate(ReactiveRedisDataSource redis, QuotaConfig config, ModelPrices prices, MeterRegistry registry,
+                     Vertx vertx) {
+        this.vertx = vertx;
+        QuotaConfig.Lease l = config.lease();
+        this.leaseArgs = new String[] {Integer.toString(l.maxRequests()), Integer.toString(l.headroomFactor()),
+                Long.toString(l.minMinuteLeft().toMillis())};
         for (QuotaDecision.Kind k : QuotaDecision.Kind.values()) {
             decisions.put(k, Counter.builder("aigw_quota_decisions_total")
-                    .description("Quota decisions at the edge: reserved, unlimited (no limit applies), local (Redis "
-                            + "down or not loaded: the per-instance limit admitted it), refused (429)")
+                    .description("Quota decisions at the edge: reserved (in Redis, or from a lease of this edge), "
+                            + "unlimited (no limit applies), local (Redis down or not loaded: the per-instance limit "
+                            + "admitted it), refused (429)")
                     .tag("decision", k.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
         for (String w : new String[] {"minute", "day", "month"}) {
@@ -100,20 +118,69 @@ public class QuotaGate {
             return Uni.createFrom().item(local.decide(caller.userId()));
         }
         QuotaEstimator.Estimate e = estimator.estimate(chat, prices.of(chat.model()));
+        String user = nz(caller.userId()), key = nz(caller.keyId());
+        String leaseKey = user + '\u0000' + key;
+        QuotaLease lease = leases.get(leaseKey);
+        if (lease != null) {
+            QuotaDecision d = lease.take(e.tokens(), e.nanoUsd(), System.nanoTime());
+            if (lease.givenOut()) {
+                close(leaseKey, lease);
+            }
+            if (d != null) {
+                return Uni.createFrom().item(d);
+            }
+        }
         String id = UUID.randomUUID().toString();
-        return RESERVE.run(redis, config.prefix(), nz(caller.userId()), nz(caller.keyId()), id,
-                        Long.toString(e.tokens()), Long.toString(e.nanoUsd()), ttlMs)
+        String slot1 = new QuotaSlot(id, 1, e.tokens(), e.nanoUsd()).header();
+        return RESERVE.run(redis, config.prefix(), user, key, id, Long.toString(e.tokens()), Long.toString(e.nanoUsd()),
+                        ttlMs, leaseArgs[0], leaseArgs[1], leaseArgs[2])
                 .ifNoItem().after(config.redisTimeout()).fail()
                 .map(r -> {
                     gate.success();
-                    return decision(r, id, caller.userId());
+                    QuotaDecision d = decision(r, slot1, caller.userId());
+                    if (r.get(0).toInteger() == 4) {
+                        lease(leaseKey, id, r, e, d);
+                    }
+                    return d;
                 })
                 .onFailure().recoverWithItem(t -> {
                     gate.failure(t);
                     LOG.debugf("quota reservation failed, local limit applies: %s", t.toString());
-                    // a call that timed out may still have reserved: routing settles (or finds nothing under) the id
-                    return local.decide(caller.userId()).withReservation(id);
+                    // a call that timed out may still have reserved: routing settles (or finds nothing under) slot 1;
+                    // had it granted a lease, its other slots are held until the reservation expires
+                    return local.decide(caller.userId()).withReservation(slot1);
                 });
+    }
+
+    /** Keeps the lease reserve.lua granted (status 4) open for its time, then closes it. */
+    private void lease(String leaseKey, String id, Response r, QuotaEstimator.Estimate e, QuotaDecision first) {
+        int slots = r.get(10).toInteger();
+        long usableMs = Math.min(config.lease().lifetime().toMillis(), r.get(11).toLong());
+        QuotaLease lease = new QuotaLease(id, slots, e.tokens(), e.nanoUsd(), System.nanoTime(), usableMs * 1_000_000L,
+                first);
+        leases.put(leaseKey, lease);
+        vertx.setTimer(Math.max(1, usableMs), t -> close(leaseKey, lease));
+    }
+
+    /** Closes a lease: no more slots from it; what it held beyond them goes back (settle.lua, slot 'c'). */
+    private void close(String leaseKey, QuotaLease lease) {
+        leases.remove(leaseKey, lease);
+        QuotaLease.Unissued u = lease.close();
+        if (u == null) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of(config.prefix(), "1"));
+        args.addAll(List.of(QuotaSlot.closeArgs(lease.id(), u.requests(), u.tokens(), u.nanoUsd())));
+        SETTLE.run(redis, args.toArray(String[]::new))
+                .ifNoItem().after(config.redisTimeout()).fail()
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(3)
+                .subscribe().with(ok -> {
+                }, t -> LOG.debugf("quota lease %s not closed (it expires): %s", lease.id(), t.toString()));
+    }
+
+    /** Closes the open leases when the edge stops, so what they hold does not wait for expiry. */
+    void closeLeases(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ev) {
+        leases.forEach(this::close);
     }
 
     /** Loads both scripts into Redis at start (best effort): the first requests then find them there. */
@@ -125,18 +192,21 @@ public class QuotaGate {
         }, t -> LOG.debugf("quota scripts not loaded at start (loaded on first use): %s", t.toString()));
     }
 
-    /** Releases a reservation whose request never reached routing-service (nothing is charged). */
+    /** Releases a slot whose request never reached routing-service (nothing is charged). */
     public void release(QuotaDecision d) {
-        if (d == null || d.reservation() == null) {
+        QuotaSlot slot = d == null ? null : QuotaSlot.parse(d.reservation());
+        if (slot == null) {
             return;
         }
-        SETTLE.run(redis, config.prefix(), d.reservation(), "0", "0", "0")
+        List<String> args = new ArrayList<>(List.of(config.prefix(), "1"));
+        args.addAll(List.of(slot.settleArgs(0, 0, 0)));
+        SETTLE.run(redis, args.toArray(String[]::new))
                 .ifNoItem().after(config.redisTimeout()).fail()
                 .subscribe().with(ok -> {
                 }, t -> LOG.debugf("quota release failed (the reservation expires): %s", t.toString()));
     }
 
-    private QuotaDecision decision(Response r, String id, String userId) {
+    private QuotaDecision decision(Response r, String slot1, String userId) {
         int status = r.get(0).toInteger();
         if (status == 2) {
             return local.decide(userId);
@@ -154,7 +224,7 @@ public class QuotaGate {
                     new QuotaDecision.Refusal(budget, r.get(2).toLong(), what, window(code), metric(code)),
                     rl, rr, rs, tl, tr, ts);
         }
-        return new QuotaDecision(QuotaDecision.Kind.RESERVED, id, null, rl, rr, rs, tl, tr, ts);
+        return new QuotaDecision(QuotaDecision.Kind.RESERVED, slot1, null, rl, rr, rs, tl, tr, ts);
     }
 
     /** {@code user d:req} → {@code requests per day of the user}. */

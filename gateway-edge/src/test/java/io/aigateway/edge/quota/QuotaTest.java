@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.aigateway.contracts.quota.QuotaKeys;
+import io.aigateway.contracts.quota.QuotaSlot;
 import io.aigateway.edge.support.Keys;
 import io.aigateway.edge.support.WireMockResource;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -203,6 +204,34 @@ class QuotaTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void farFromItsLimitsACallerIsServedFromALeaseThatClosesWithItsTime() throws InterruptedException {
+        while (60_000 - System.currentTimeMillis() % 60_000 < 5_000) {
+            Thread.sleep(100); // a lease never outlives the minute it was granted in: start with time to spare
+        }
+        limits(QuotaKeys.userLimits(P, user), Map.of("tier", "pro", "d:req", "1000000"));
+        for (int i = 0; i < 5; i++) {
+            Response ok = chat("q-json");
+            assertEquals(200, ok.statusCode());
+            assertEquals(Integer.toString(999_999 - i), ok.header("x-ratelimit-remaining-requests"));
+        }
+        List<String> slots = routedFor().stream().map(r -> r.getHeader("X-Aigw-Quota-Reservation")).toList();
+        QuotaSlot first = QuotaSlot.parse(slots.get(0));
+        for (int i = 0; i < 5; i++) {
+            QuotaSlot s = QuotaSlot.parse(slots.get(i));
+            assertEquals(first.reservation(), s.reservation(), "one Redis reservation: " + slots);
+            assertEquals(i + 1, s.slot());
+        }
+        assertEquals("32", reserved(QuotaKeys.userSubject(user)).get("rreq"), "the lease holds 32 requests");
+        // routing (a stub here) settles nothing; when its time is up the edge gives back the 27 slots it did not use
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                assertEquals("5", reserved(QuotaKeys.userSubject(user)).get("rreq")));
+        Response next = chat("q-json");
+        assertEquals(200, next.statusCode());
+        assertTrue(!QuotaSlot.parse(routedFor().get(5).getHeader("X-Aigw-Quota-Reservation")).reservation()
+                .equals(first.reservation()), "a new lease after the old one closed");
     }
 
     @Test
