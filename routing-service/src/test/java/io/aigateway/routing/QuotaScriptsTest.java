@@ -141,7 +141,7 @@ class QuotaScriptsTest {
         // the edge gave out slots 1 and 2 (80 tokens, 600 nano-USD) and closes the lease
         assertEquals(1, settle(QuotaSlot.closeArgs(run + "d", 30, 1600 - 80, 12800 - 600)));
         assertEquals(Map.of("rreq", "0", "rtok", "0", "rusd", "0"), held(u()));
-        assertFalse(redis.key().exists(QuotaKeys.reservation(P, run + "d")), "closed and holding nothing: deleted");
+        assertTrue(redis.key().pttl(QuotaKeys.reservation(P, run + "d")) <= 60_000, "closed and holding nothing: expires");
         assertEquals(0L, redis.sortedSet(String.class).zcard(QuotaKeys.pending(P, u())));
     }
 
@@ -158,10 +158,12 @@ class QuotaScriptsTest {
         // the last slot settles after the close: the reservation is done
         assertEquals(1, settle(new QuotaSlot(run + "e", 2, 50, 400).settleArgs(1, 5, 0)));
         assertEquals(Map.of("rreq", "0", "rtok", "0", "rusd", "0"), held(u()));
-        assertFalse(redis.key().exists(QuotaKeys.reservation(P, run + "e")));
-        assertEquals(0, settle(new QuotaSlot(run + "e", 3, 50, 400).settleArgs(1, 5, 0)), "gone: nothing created");
-        assertFalse(redis.key().exists(QuotaKeys.reservation(P, run + "e")));
+        assertEquals(0L, redis.sortedSet(String.class).zcard(QuotaKeys.pending(P, u())));
+        assertEquals(0, settle(new QuotaSlot(run + "e", 3, 50, 400).settleArgs(1, 5, 0)), "done: no new slot counts");
+        assertEquals(0, settle(new QuotaSlot(run + "gone", 1, 50, 400).settleArgs(1, 5, 0)), "unknown: nothing");
+        assertFalse(redis.key().exists(QuotaKeys.reservation(P, run + "gone")), "nothing created");
         assertEquals("2", day(u()).get("req"));
+        assertEquals(Map.of("rreq", "0", "rtok", "0", "rusd", "0"), held(u()));
     }
 
     @Test
@@ -171,8 +173,26 @@ class QuotaScriptsTest {
         // nothing estimated, nothing charged: every amount is 0 (Lua's -0 must not reach HINCRBY)
         assertEquals(1, settle(new QuotaSlot(run + "f", 1, 0, 0).settleArgs(0, 0, 0)));
         assertEquals("0", held(u()).get("rreq"));
-        assertFalse(redis.key().exists(QuotaKeys.reservation(P, run + "f")));
         assertNull(day(u()).get("req"));
+    }
+
+    @Test
+    void aRequestServedTwiceCountsAtItsLargestSettle() {
+        userLimits("d:req", "10");
+        assertEquals(0, reserve(run + "t", 50, 400, 32).get(0).toInteger());
+        QuotaSlot s = new QuotaSlot(run + "t", 1, 50, 400);
+        // the first attempt was cancelled (charged nothing), the edge resent the request and routing served it
+        assertEquals(1, settle(s.settleArgs(0, 0, 0)));
+        assertEquals("0", held(u()).get("rreq"));
+        assertEquals(1, settle(s.settleArgs(1, 18, 1000)));
+        assertEquals(0, settle(s.settleArgs(1, 18, 1000)), "the same again: nothing");
+        assertEquals(0, settle(s.settleArgs(1, 10, 500)), "less: nothing");
+        assertEquals(1, settle(s.settleArgs(1, 20, 1000)), "more tokens: the difference");
+        Map<String, String> d = day(u());
+        assertEquals("1", d.get("req"));
+        assertEquals("20", d.get("tok"));
+        assertEquals("1000", d.get("usd"));
+        assertEquals("0", held(u()).get("rreq"), "released once");
     }
 
     @Test
@@ -186,7 +206,7 @@ class QuotaScriptsTest {
         reserve(run + "h", "", 50, 400, 600_000, 1, 0);
         assertEquals("1", held(u()).get("rreq"), "the user holds only the new reservation");
         assertEquals("0", held(k).get("rreq"), "the key's part of the expired lease is released too");
-        assertFalse(redis.key().exists(QuotaKeys.reservation(P, run + "g")));
+        assertFalse(redis.key().exists(QuotaKeys.reservation(P, run + "g")), "swept: deleted");
         assertEquals(0L, redis.sortedSet(String.class).zcard(QuotaKeys.pending(P, k)));
     }
 

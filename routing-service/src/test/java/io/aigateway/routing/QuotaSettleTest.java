@@ -167,7 +167,7 @@ class QuotaSettleTest {
         new LuaScript(QuotaKeys.settleScript()).run(reactive, close.toArray(String[]::new)).await()
                 .atMost(Duration.ofSeconds(5));
         assertEquals("0", reserved().get("rreq"));
-        assertEquals(false, redis.key().exists(QuotaKeys.reservation(P, id)));
+        assertEquals(0L, redis.sortedSet(String.class).zcard(QuotaKeys.pending(P, QuotaKeys.userSubject(user))), "no longer pending");
     }
 
     @Test

@@ -106,8 +106,13 @@ class QuotaIT {
 
     /** The edge's quota decision counters, for failure messages. */
     private static String decisions() {
-        return given().baseUri(stack.edgeUrl()).get("/q/metrics").asString().lines()
-                .filter(l -> l.startsWith("aigw_quota_decisions_total")).toList().toString();
+        return decisions(stack.edgeUrl());
+    }
+
+    private static String decisions(String edge) {
+        return given().baseUri(edge).get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("aigw_quota_decisions_total") || l.startsWith("aigw_quota_lease"))
+                .map(l -> l.replaceAll(" # .*", "")).toList().toString();
     }
 
     /** The caller's own usage (GET /api/v1/ai/usage). */
@@ -166,6 +171,49 @@ class QuotaIT {
                 .post("/api/v1/ai/admin/quotas/users/" + u.id() + "/reset");
         assertEquals(200, reset.statusCode(), reset.asString());
         assertEquals(200, send(stack.edgeUrl(), u).statusCode());
+    }
+
+    @Test
+    void leasesOnTwoEdgesNeverAdmitMoreThanTheBudget() throws Exception {
+        // 200 a day: far enough from the limit for leases (up to 200 / 16 = 12 requests), which shrink as it nears
+        User u = user("lease-race", "{\"requestsPerDay\":200}");
+        double leasedBefore = leased(stack.edgeUrl()) + leased(stack.secondEdgeUrl());
+        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String edge = i % 2 == 0 ? stack.edgeUrl() : stack.secondEdgeUrl();
+            pending.add(http.sendAsync(chat(edge, u, false, 10), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = pending.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+        long admitted = statuses.stream().filter(s -> s == 200).count();
+        String why = statuses + "; " + decisions(stack.edgeUrl()) + decisions(stack.secondEdgeUrl());
+        assertEquals(400 - admitted, statuses.stream().filter(s -> s == 429).count(), why);
+        // never more than the budget; fewer only by slots another edge's lease still held when the burst ended
+        // (a lease takes at most 1/16 of what is left), and those come back when it closes
+        assertTrue(admitted <= 200 && admitted >= 200 - 2 * 12, "admitted " + admitted + ": " + why);
+        assertTrue(leased(stack.edgeUrl()) + leased(stack.secondEdgeUrl()) > leasedBefore,
+                "some requests were admitted from leases");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertEquals(0, num(limit(usage(u), "day", "requests"), "reserved"), "every lease closed, every slot settled"));
+        for (int i = 0; admitted < 200 && i < 50; i++) {
+            int status = send(i % 2 == 0 ? stack.edgeUrl() : stack.secondEdgeUrl(), u).statusCode();
+            assertTrue(status == 200, "the rest of the budget is there after the burst: " + status + " after " + admitted);
+            admitted++;
+        }
+        assertEquals(429, send(stack.edgeUrl(), u).statusCode(), "exactly the budget");
+        assertEquals(429, send(stack.secondEdgeUrl(), u).statusCode());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonPath usage = usage(u);
+            Map<String, Object> day = limit(usage, "day", "requests");
+            assertEquals(200, num(day, "used"), usage.prettify());
+            assertEquals(0, num(day, "reserved"));
+            assertEquals(200, usage.getLong("today.requests"));
+        });
+    }
+
+    private static double leased(String edge) {
+        return given().baseUri(edge).get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("aigw_quota_lease_requests_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,7 +54,10 @@ public class QuotaGate {
     private final Vertx vertx;
     /** Open leases by {@code userId NUL keyId}. */
     private final ConcurrentHashMap<String, QuotaLease> leases = new ConcurrentHashMap<>();
+    /** Redis calls under way, by the same key: the requests of a burst wait for the first one's lease. */
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> calls = new ConcurrentHashMap<>();
     private final String[] leaseArgs;
+    private final Counter leased;
 
     public QuotaGate(ReactiveRedisDataSource redis, QuotaConfig config, ModelPrices prices, MeterRegistry registry,
                      Vertx vertx) {
@@ -73,6 +77,10 @@ public class QuotaGate {
                 rejections.put(w + '|' + m, rejection(registry, w, m));
             }
         }
+        this.leased = Counter.builder("aigw_quota_lease_requests_total")
+                .description("Requests this edge admitted from a quota lease, without a Redis call (also counted as "
+                        + "reserved decisions)")
+                .register(registry);
         this.registry = registry;
         this.redis = redis;
         this.config = config;
@@ -119,7 +127,18 @@ public class QuotaGate {
         }
         QuotaEstimator.Estimate e = estimator.estimate(chat, prices.of(chat.model()));
         String user = nz(caller.userId()), key = nz(caller.keyId());
-        String leaseKey = user + '\u0000' + key;
+        return decide(caller, e, user, key, user + '\u0000' + key, config.lease().maxRequests() >= 2);
+    }
+
+    /**
+     * From this edge's lease for the caller if it has one with room, else from Redis. While a Redis call of the same
+     * caller is under way, a request waits for it, and again for the next one as long as each brings a lease: a burst
+     * takes its slots lease by lease (one round trip serves many) instead of making a lease per request, each holding
+     * budget the others would find taken. Once a call brings no lease (near a limit, refused, no limits), the waiting
+     * requests ask Redis each on their own, at once.
+     */
+    private Uni<QuotaDecision> decide(Caller caller, QuotaEstimator.Estimate e, String user, String key,
+                                      String leaseKey, boolean mayWait) {
         QuotaLease lease = leases.get(leaseKey);
         if (lease != null) {
             QuotaDecision d = lease.take(e.tokens(), e.nanoUsd(), System.nanoTime());
@@ -127,9 +146,18 @@ public class QuotaGate {
                 close(leaseKey, lease);
             }
             if (d != null) {
+                leased.increment();
                 return Uni.createFrom().item(d);
             }
         }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> pending = mayWait ? calls.putIfAbsent(leaseKey, mine) : null;
+        if (pending != null) {
+            return Uni.createFrom().completionStage(pending).onItemOrFailure().transformToUni((leased, t) ->
+                    decide(caller, e, user, key, leaseKey, Boolean.TRUE.equals(leased)));
+        }
+        boolean registered = mayWait;
+        boolean[] granted = {false};
         String id = UUID.randomUUID().toString();
         String slot1 = new QuotaSlot(id, 1, e.tokens(), e.nanoUsd()).header();
         return RESERVE.run(redis, config.prefix(), user, key, id, Long.toString(e.tokens()), Long.toString(e.nanoUsd()),
@@ -140,6 +168,7 @@ public class QuotaGate {
                     QuotaDecision d = decision(r, slot1, caller.userId());
                     if (r.get(0).toInteger() == 4) {
                         lease(leaseKey, id, r, e, d);
+                        granted[0] = true;
                     }
                     return d;
                 })
@@ -149,6 +178,12 @@ public class QuotaGate {
                     // a call that timed out may still have reserved: routing settles (or finds nothing under) slot 1;
                     // had it granted a lease, its other slots are held until the reservation expires
                     return local.decide(caller.userId()).withReservation(slot1);
+                })
+                .eventually(() -> {
+                    if (registered) {
+                        calls.remove(leaseKey, mine);
+                        mine.complete(granted[0]);
+                    }
                 });
     }
 
