@@ -220,15 +220,24 @@ keycloak_install() {
   echo "$AIGW_KEYCLOAK_VERSION" > "$dir/.aigw-version"
 }
 
-# keycloak_realm TEMPLATE OUT EDGE_URL DEMO_PASSWORD ADMIN_PASSWORD: the realm file with its placeholders filled in.
+# keycloak_realm TEMPLATE OUT EDGE_URL DEMO_PASSWORD ADMIN_PASSWORD [TEST_CLIENTS]: the realm file with its
+# placeholders filled in. The end-to-end tests' clients (clientId aigw-test-*, each with "enabled": true on the line
+# after its clientId) stay enabled only with TEST_CLIENTS=1 (deploy/bin/test); otherwise (the stack) they are imported
+# disabled: Keycloak issues no token through them.
 keycloak_realm() {
-  local template=$1 out=$2 edge=$3 localhost
+  local template=$1 out=$2 edge=$3 test_clients=${6:-0} localhost
   localhost=${edge/127.0.0.1/localhost}
+  local off=()
+  [[ $test_clients == 1 ]] || off=(-e '/"clientId": "aigw-test-/{n;s/"enabled": true,/"enabled": false,/;}')
   mkdir -p "$(dirname "$out")"
   (umask 077 && sed -e "s|@UI_CLIENT@|aigw-ui|g" -e "s|@CLI_CLIENT@|aigw-cli|g" -e "s|@AUDIENCE@|aigw|g" \
     -e "s|@DEMO_USER@|demo|g" -e "s|@ADMIN_USER@|admin|g" \
     -e "s|@DEMO_PASSWORD@|$4|g" -e "s|@ADMIN_PASSWORD@|$5|g" \
-    -e "s|@EDGE_URL@|$edge|g" -e "s|@EDGE_URL_LOCALHOST@|$localhost|g" "$template" > "$out")
+    -e "s|@EDGE_URL@|$edge|g" -e "s|@EDGE_URL_LOCALHOST@|$localhost|g" ${off[@]+"${off[@]}"} "$template" > "$out")
+  if [[ $test_clients != 1 ]] && [[ $(grep -c '"clientId": "aigw-test-' "$out") != \
+      $(grep -A1 '"clientId": "aigw-test-' "$out" | grep -c '"enabled": false,') ]]; then
+    die "$template: a test client (aigw-test-*) would be imported enabled; put \"enabled\": true, right after its clientId"
+  fi
 }
 
 # keycloak_command DIR PORT MANAGEMENT_PORT BOOTSTRAP_PASSWORD: the command line that runs Keycloak from DIR (dev
@@ -258,13 +267,14 @@ free_port() {
   die "no free port found"
 }
 
-# keycloak_start HOME DATA_DIR PORT MANAGEMENT_PORT LOG EDGE_URL DEMO_PASSWORD ADMIN_PASSWORD: start Keycloak in the
-# background (its pid in KEYCLOAK_PID) with realm aigw imported into a database under DATA_DIR (a new DATA_DIR: a
-# fresh realm). The realm file is written to HOME/data/import, which is where --import-realm reads it.
+# keycloak_start HOME DATA_DIR PORT MANAGEMENT_PORT LOG EDGE_URL DEMO_PASSWORD ADMIN_PASSWORD [TEST_CLIENTS]: start
+# Keycloak in the background (its pid in KEYCLOAK_PID) with realm aigw imported into a database under DATA_DIR (a new
+# DATA_DIR: a fresh realm). The realm file is written to HOME/data/import, which is where --import-realm reads it.
+# TEST_CLIENTS=1 (the test runs only) keeps the end-to-end tests' clients enabled (keycloak_realm).
 keycloak_start() {
   local home=$1 data=$2 port=$3 mgmt=$4 logfile=$5
   mkdir -p "$data"
-  keycloak_realm "$AIGW_ROOT/deploy/keycloak/aigw-realm.json" "$home/data/import/aigw-realm.json" "$6" "$7" "$8"
+  keycloak_realm "$AIGW_ROOT/deploy/keycloak/aigw-realm.json" "$home/data/import/aigw-realm.json" "$6" "$7" "$8" "${9:-0}"
   local cmd
   mapfile -t cmd < <(keycloak_command "$home" "$port" "$mgmt" "$(random_token)")
   if command -v setsid >/dev/null; then

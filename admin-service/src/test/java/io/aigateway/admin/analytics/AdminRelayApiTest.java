@@ -30,6 +30,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The relays to usage-service (analytics, costs and the CSV export, metrics, health history, alerts) and to
@@ -46,6 +48,7 @@ class AdminRelayApiTest {
     private static final String ADMIN = "/api/v1/ai/admin";
 
     private static String adminKey;
+    private static String adminKeyId;
     private static String userKey;
 
     @UsageWireMock.InjectUsage
@@ -60,7 +63,9 @@ class AdminRelayApiTest {
         usage.resetAll();
         routing.resetAll();
         if (adminKey == null) {
-            adminKey = createKey("admin", List.of("admin")).path("key");
+            Response admin = createKey("admin", List.of("admin"));
+            adminKey = admin.path("key");
+            adminKeyId = admin.path("keyId");
             userKey = createKey("user", List.of("user")).path("key");
         }
     }
@@ -183,6 +188,40 @@ class AdminRelayApiTest {
         routing.resetAll();
         routing.stubFor(get(anyUrl()).willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
         given().auth().oauth2(adminKey).get(ADMIN + "/breakers").then().statusCode(503).body("error.code", equalTo("upstream_unavailable"));
+    }
+
+    @Test
+    void prefixInvalidationIsRelayedAsItIsAndAudited() {
+        String prefix = RUN; // 8 lowercase hex
+        String body = "{\"prefix\":\"" + prefix + "\"}";
+        routing.stubFor(WireMock.post(urlEqualTo("/internal/v1/cache/invalidate")).withRequestBody(WireMock.equalToJson(body))
+                .willReturn(json(200, "{\"by\":\"prefix\",\"value\":\"" + prefix + "\",\"removed\":2}")));
+        given().auth().oauth2(adminKey).contentType(ContentType.JSON).body(body).post(ADMIN + "/cache/invalidate")
+                .then().statusCode(200).body("by", equalTo("prefix")).body("value", equalTo(prefix)).body("removed", equalTo(2));
+        routing.verify(1, WireMock.postRequestedFor(urlEqualTo("/internal/v1/cache/invalidate"))
+                .withHeader("X-Aigw-Internal-Token", WireMock.equalTo(TOKEN))
+                .withRequestBody(WireMock.equalToJson(body)));
+        // routing's refusal of a bad prefix comes back as it is, and is audited with its status
+        String bad = "{\"prefix\":\"XY" + RUN + "\"}";
+        String envelope = "{\"error\":{\"message\":\"'prefix' must be 1 to 64 lowercase hex characters\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"prefix\",\"code\":\"invalid_request\"}}";
+        routing.stubFor(WireMock.post(urlEqualTo("/internal/v1/cache/invalidate")).withRequestBody(WireMock.equalToJson(bad))
+                .willReturn(json(400, envelope)));
+        given().auth().oauth2(adminKey).contentType(ContentType.JSON).body(bad).post(ADMIN + "/cache/invalidate")
+                .then().statusCode(400).body("error.param", equalTo("prefix"));
+
+        Response audit = given().auth().oauth2(adminKey)
+                .get(ADMIN + "/audit?action=cache.invalidate&target=cache&actor=" + adminKeyId + "&limit=1000");
+        audit.then().statusCode(200);
+        List<Map<String, Object>> rows = audit.path("rows");
+        Map<String, Object> ok = rows.stream().filter(r -> r.get("after") instanceof Map<?, ?> a && prefix.equals(a.get("prefix")))
+                .findFirst().orElseThrow(() -> new AssertionError("no audit row of prefix " + prefix + " in " + rows));
+        assertEquals(200, ok.get("status"));
+        assertEquals("cache", ok.get("target"));
+        assertEquals(adminKeyId, ok.get("actor"));
+        assertTrue(rows.stream().anyMatch(r -> r.get("after") instanceof Map<?, ?> a && ("XY" + RUN).equals(a.get("prefix"))
+                && Integer.valueOf(400).equals(r.get("status"))), "the refused invalidation is audited with 400: " + rows);
+        assertFalse(audit.asString().contains(adminKey), "never the admin's key");
     }
 
     @ParameterizedTest

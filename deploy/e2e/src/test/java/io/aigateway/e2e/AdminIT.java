@@ -97,6 +97,19 @@ class AdminIT {
         return mapper.readTree(r.asString());
     }
 
+    /** The provider's entry in the admin list ({@code GET /api/v1/ai/admin/providers}); fails when it is not listed. */
+    private JsonNode listed(String id) throws Exception {
+        Response r = admin().get("/api/v1/ai/admin/providers");
+        assertEquals(200, r.statusCode(), r.asString());
+        JsonNode list = mapper.readTree(r.asString());
+        for (JsonNode p : list) {
+            if (id.equals(p.path("id").asText())) {
+                return p;
+            }
+        }
+        throw new AssertionError(id + " not in the admin list: " + list);
+    }
+
     @Test
     void aDisabledProviderLeavesRotationWithinTwoSecondsStaysOffAcrossRestartsAndComesBackOnToggle() throws Exception {
         String group = "e2e-both-" + stack.runId.toLowerCase();
@@ -123,6 +136,10 @@ class AdminIT {
         }
         assertEquals(Set.of("fake"), servedBy(group, 8));
         assertFalse(provider("fakeb").path("enabled").asBoolean(true), "admin view shows it disabled");
+        JsonNode listedOff = listed("fakeb");
+        assertTrue(listedOff.path("enabled").isBoolean() && !listedOff.path("enabled").asBoolean(),
+                "the admin list shows it disabled: " + listedOff);
+        assertTrue(listed("fake").path("enabled").asBoolean(false), "the admin list shows fake still enabled");
         assertModelsListShowFakebDisabled();
 
         // the published state outlives the services that apply it
@@ -138,6 +155,7 @@ class AdminIT {
         assertTrue(mapper.readTree(on.asString()).path("enabled").asBoolean(false), on.asString());
         await("fakeb served again").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> servedBy(group, 2).contains("fakeb"));
+        assertTrue(listed("fakeb").path("enabled").asBoolean(false), "the admin list shows it enabled again");
 
         Response audit = admin().queryParam("target", "provider:fakeb").get("/api/v1/ai/admin/audit");
         assertEquals(200, audit.statusCode(), audit.asString());

@@ -9,10 +9,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -60,19 +65,79 @@ class CatalogIT {
         assertTrue(r.header("Cache-Control").startsWith("public, max-age="), r.header("Cache-Control"));
         JsonNode body = mapper.readTree(r.asString());
         assertFalse(body.path("groups").isEmpty(), "groups are listed");
-        JsonNode fake = entry("fake/fake-chat");
-        for (String field : List.of("id", "provider", "displayName", "description", "contextWindow", "capabilities",
-                "pricing", "performance", "availability", "recommended")) {
-            assertFalse(fake.path(field).isMissingNode(), field + " missing: " + fake);
+        for (JsonNode g : body.path("groups")) {
+            assertTrue(g.path("id").isTextual() && !g.path("members").isEmpty(), "group: " + g);
+            assertTrue(STATUSES.contains(g.at("/availability/status").asText()), "group availability: " + g);
         }
+        Set<String> ids = new HashSet<>();
+        for (JsonNode m : body.path("models")) {
+            assertEveryField(m);
+            ids.add(m.path("id").asText());
+        }
+        assertTrue(ids.containsAll(List.of("fake/fake-chat", "fakeb/fake-chat")), "the fakes' chat models: " + ids);
+
+        // If-None-Match with the tag just received → 304. The catalog may change between the two calls (usage-service's
+        // performance moves with other tests' traffic), so the pair is repeated until it happens, for 10 s at most.
+        AtomicInteger last = new AtomicInteger();
+        AtomicReference<String> lastTag = new AtomicReference<>();
+        await("a GET with If-None-Match of the tag just received answers 304").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    Response first = given().baseUri(stack.edgeUrl()).get("/api/v1/ai/models");
+                    assertEquals(200, first.statusCode(), first.asString());
+                    String tag = first.header("ETag");
+                    assertTrue(tag != null && !tag.isEmpty(), "ETag");
+                    lastTag.set(tag);
+                    Response again = given().baseUri(stack.edgeUrl()).header("If-None-Match", tag).get("/api/v1/ai/models");
+                    last.set(again.statusCode());
+                    if (again.statusCode() == 304) {
+                        assertEquals("", again.asString(), "304 without a body");
+                    } else {
+                        assertEquals(200, again.statusCode(), again.asString());
+                        assertFalse(tag.equals(again.header("ETag")), "same tag, yet not 304");
+                    }
+                    return again.statusCode() == 304;
+                });
+        assertEquals(304, last.get(), "not modified for the tag " + lastTag.get());
+    }
+
+    private static final Set<String> STATUSES = Set.of("available", "degraded", "unavailable");
+
+    /** Every field of a catalog entry (docs/api.md, "GET /api/v1/ai/models"), with its type and allowed values. */
+    private static void assertEveryField(JsonNode m) {
+        String where = m.toString();
+        String id = m.path("id").asText();
+        String provider = m.path("provider").asText();
+        assertTrue(m.path("id").isTextual() && m.path("provider").isTextual() && id.startsWith(provider + "/")
+                && id.length() > provider.length() + 1, "id is provider/model: " + where);
+        for (String text : List.of("displayName", "description")) {
+            assertTrue(m.path(text).isTextual() && !m.path(text).asText().isBlank(), text + ": " + where);
+        }
+        assertTrue(m.path("contextWindow").isIntegralNumber() && m.path("contextWindow").asLong() >= 0, "contextWindow: " + where);
         for (String cap : List.of("streaming", "tools", "json", "vision")) {
-            assertTrue(fake.path("capabilities").has(cap), cap);
+            assertTrue(m.path("capabilities").path(cap).isBoolean(), "capabilities." + cap + ": " + where);
         }
-        assertEquals("USD", fake.at("/pricing/currency").asText());
-        Response again = given().baseUri(stack.edgeUrl()).header("If-None-Match", etag).get("/api/v1/ai/models");
-        if (etag.equals(again.header("ETag")) || again.statusCode() == 304) {
-            assertEquals(304, again.statusCode(), "same content, same tag: not modified");
+        for (String price : List.of("promptPer1k", "completionPer1k")) {
+            JsonNode v = m.path("pricing").path(price);
+            assertTrue(v.isTextual() && new BigDecimal(v.asText()).signum() >= 0, "pricing." + price + ": " + where);
         }
+        assertEquals("USD", m.at("/pricing/currency").asText(), where);
+        JsonNode perf = m.path("performance");
+        assertTrue(perf.isObject(), "performance (usage-service answers in this stack): " + where);
+        for (String number : List.of("avgLatencyMs", "p95LatencyMs", "ttftMsP50", "successRate")) {
+            // null until the model has had traffic in the window
+            assertTrue(perf.has(number) && (perf.get(number).isNull() || perf.get(number).isNumber()),
+                    "performance." + number + ": " + where);
+        }
+        assertTrue(perf.path("requests").isIntegralNumber() && perf.path("requests").asLong() >= 0, "performance.requests: " + where);
+        assertTrue(perf.path("window").isTextual() && !perf.path("window").asText().isBlank(), "performance.window: " + where);
+        assertTrue(STATUSES.contains(m.at("/availability/status").asText()), "availability.status: " + where);
+        assertTrue(Set.of("healthy", "unhealthy", "unknown").contains(m.at("/availability/health").asText()),
+                "availability.health: " + where);
+        assertTrue(Set.of("CLOSED", "OPEN", "HALF_OPEN").contains(m.at("/availability/breaker").asText()),
+                "availability.breaker: " + where);
+        JsonNode rec = m.path("recommended");
+        assertTrue(rec.path("value").isBoolean() && rec.path("contexts").isArray(), "recommended: " + where);
+        assertEquals(rec.path("value").asBoolean(), !rec.path("contexts").isEmpty(), "recommended.value: " + where);
     }
 
     @Test

@@ -24,18 +24,21 @@ import java.util.Map;
  * Cache administration (internal token; admin-service exposes it later):
  * {@code GET /internal/v1/cache/stats}, {@code POST /internal/v1/cache/invalidate} with exactly one of
  * {@code {"key"}} (the hex key of {@code x-aigw-cache-key}), {@code {"model"}}, {@code {"provider"}},
- * {@code {"all":true}}, and {@code POST /internal/v1/cache/warm}.
+ * {@code {"prefix"}} (every key starting with 1 to 64 lowercase hex characters), {@code {"all":true}}, and
+ * {@code POST /internal/v1/cache/warm}.
  */
 @RolesAllowed({ServiceRoles.ADMIN, ServiceRoles.OPS})
 @Path("/internal/v1/cache")
 @Produces(MediaType.APPLICATION_JSON)
 public class CacheResource {
 
-    public record InvalidateRequest(String key, String model, String provider, Boolean all) {
+    public record InvalidateRequest(String key, String model, String provider, String prefix, Boolean all) {
     }
 
     public record Invalidated(String by, String value, long removed) {
     }
+
+    private static final String EXACTLY_ONE = "Expected exactly one of key, model, provider, prefix, all.";
 
     private final ResponseCache cache;
     private final CacheWarmer warmer;
@@ -106,8 +109,8 @@ public class CacheResource {
     }
 
     @Operation(summary = "Invalidate cache entries",
-                description = "Exactly one of key (64 hex), model, provider or all:true. Callers: admin, ops "
-                        + "(X-Aigw-Internal-Token).")
+                description = "Exactly one of key (64 hex), model, provider, prefix (1 to 64 lowercase hex: every key "
+                        + "that starts with it) or all:true. Callers: admin, ops (X-Aigw-Internal-Token).")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Invalidated.class)))
     @APIResponse(responseCode = "400", description = "Bad input (OpenAI envelope; param names the field).")
@@ -116,12 +119,17 @@ public class CacheResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Invalidated> invalidate(InvalidateRequest r) {
         if (r == null) {
-            throw ApiError.badRequest("Expected exactly one of key, model, provider, all.", null).exception();
+            throw ApiError.badRequest(EXACTLY_ONE, null).exception();
         }
+        // a prefix is there when given at all: an empty one is a bad prefix (400 naming it), not a missing selector
         int n = (blank(r.key()) ? 0 : 1) + (blank(r.model()) ? 0 : 1) + (blank(r.provider()) ? 0 : 1)
-                + (Boolean.TRUE.equals(r.all()) ? 1 : 0);
+                + (r.prefix() == null ? 0 : 1) + (Boolean.TRUE.equals(r.all()) ? 1 : 0);
         if (n != 1) {
-            throw ApiError.badRequest("Expected exactly one of key, model, provider, all.", null).exception();
+            throw ApiError.badRequest(EXACTLY_ONE, null).exception();
+        }
+        if (r.prefix() != null && !r.prefix().trim().matches("[0-9a-f]{1,64}")) {
+            throw ApiError.badRequest("'prefix' must be 1 to 64 lowercase hex characters (the start of x-aigw-cache-key).",
+                    "prefix").exception();
         }
         if (!cache.gate().available()) {
             throw unavailable();
@@ -145,6 +153,10 @@ public class CacheResource {
             by = "provider";
             value = r.provider().trim();
             removed = store.invalidateIndex(store.providerIndex(value));
+        } else if (r.prefix() != null) {
+            by = "prefix";
+            value = r.prefix().trim();
+            removed = store.invalidatePrefix(value);
         } else {
             by = "all";
             value = null;

@@ -21,7 +21,8 @@ import java.util.Set;
  * <ul>
  * <li>{@code P<sha256>} — one entry (a {@link CachedAnswer} as JSON) with its TTL;</li>
  * <li>{@code P idx:all} — sorted set of every entry key, scored by its expiry time (ms): key count, "all"
- *     invalidation and lazy detection of expirations, without {@code KEYS}/{@code SCAN};</li>
+ *     invalidation and lazy detection of expirations, without {@code KEYS}/{@code SCAN} of the keyspace; invalidation
+ *     by hash prefix walks it with {@code ZSCAN … MATCH};</li>
  * <li>{@code P idx:model:<model>}, {@code P idx:provider:<provider>} — sets of entry keys for invalidation by
  *     model (the model served and the model or group requested) and by provider; {@code P meta:indexes} names them;</li>
  * <li>{@code P meta:idx} — hash: entry key → JSON array of the index sets it is in, so that every removal (expiry
@@ -294,6 +295,44 @@ public final class CacheStore {
             long total = soFar + r.get(1).toLong();
             return popped >= BATCH ? dropIndexFrom(indexKey, total) : Uni.createFrom().item(total);
         });
+    }
+
+    /**
+     * Drops every entry whose hash (the hex of {@code x-aigw-cache-key}) starts with {@code hexPrefix}. The index of
+     * all entries is walked with {@code ZSCAN … MATCH} (never {@code KEYS}, and not the whole keyspace), at most
+     * about {@value #BATCH} members per round; each round's matches go through the same script as a key
+     * invalidation, so they leave every index set, {@code meta:sizes} and {@code meta:idx} with them.
+     */
+    public Uni<Long> invalidatePrefix(String hexPrefix) {
+        return dropMatchingFrom(glob(entryKey(hexPrefix)) + "*", "0", 0);
+    }
+
+    private Uni<Long> dropMatchingFrom(String pattern, String cursor, long soFar) {
+        return call("ZSCAN", all, cursor, "MATCH", pattern, "COUNT", Integer.toString(BATCH)).chain(r -> {
+            String next = r.get(0).toString();
+            Response page = r.get(1);
+            List<String> args = new ArrayList<>(page.size() / 2 + 8);
+            args.addAll(List.of(DROP, "5", all, sizes, stats, indexes, records, "invalidations"));
+            for (int i = 0; i < page.size(); i += 2) { // member, score, member, score…
+                args.add(page.get(i).toString());
+            }
+            Uni<Long> dropped = args.size() == 8 ? Uni.createFrom().item(0L)
+                    : call("EVAL", args.toArray(String[]::new)).map(CacheStore::asLong);
+            return dropped.chain(n -> "0".equals(next) ? Uni.createFrom().item(soFar + n)
+                    : dropMatchingFrom(pattern, next, soFar + n));
+        });
+    }
+
+    /** {@code s} as a literal in a Redis glob pattern. */
+    static String glob(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 4);
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     /** Drops every entry (through the index of all keys) and the index sets. */

@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,5 +175,72 @@ class CachePruneTest {
         Map<String, Long> shared = store.shared().await().atMost(WAIT);
         assertEquals(0L, shared.get("keys"));
         assertEquals(0L, shared.getOrDefault("bytes", 0L));
+    }
+
+    @Test
+    void invalidationByPrefixTakesExactlyTheMatchingEntriesOutOfEveryIndex() {
+        CacheStore store = cache.store();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String model = "pfx-m-" + tag;
+        String provider = "pfx-p-" + tag;
+        // the prefix and a near miss that shares all but its last character
+        String prefix = hash().substring(0, 6);
+        String nearMiss = prefix.substring(0, 5) + (prefix.charAt(5) == 'f' ? '0' : 'f');
+        // more than one ZSCAN round of each (and past the small-set encoding, which a single round would cover)
+        int n = CacheStore.BATCH + 100;
+        List<String> matching = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            matching.add(prefix + hash().substring(6));
+            others.add(nearMiss + hash().substring(6));
+        }
+        String fresh = hash();
+        while (fresh.startsWith(prefix)) {
+            fresh = hash();
+        }
+        String unrelated = fresh;
+        others.add(unrelated);
+        put(store, matching, 300, Set.of(model), provider);
+        put(store, others, 300, Set.of(model), provider);
+        long bytesBefore = store.shared().await().atMost(WAIT).getOrDefault("bytes", 0L);
+        long invalidationsBefore = store.shared().await().atMost(WAIT).getOrDefault("invalidations", 0L);
+
+        invalidate("{\"prefix\":\"" + prefix + "\"}").then().statusCode(200)
+                .body("by", equalTo("prefix")).body("value", equalTo(prefix)).body("removed", equalTo(n));
+
+        Set<String> left = Set.copyOf(others.stream().map(store::entryKey).toList());
+        assertEquals(0, redis.key().exists(matching.stream().map(store::entryKey).toArray(String[]::new)), "matching entries");
+        assertEquals(left.size(), redis.key().exists(left.toArray(String[]::new)), "other entries");
+        assertEquals(left, Set.copyOf(redis.sortedSet(String.class).zrange(PREFIX + "idx:all", 0, -1)), "idx:all");
+        assertEquals(left, redis.set(String.class).smembers(store.modelIndex(model)), "model index set");
+        assertEquals(left, redis.set(String.class).smembers(store.providerIndex(provider)), "provider index set");
+        assertEquals(left, redis.hash(String.class).hgetall(PREFIX + "meta:sizes").keySet(), "meta:sizes");
+        assertEquals(left, redis.hash(String.class).hgetall(PREFIX + "meta:idx").keySet(), "meta:idx");
+        Map<String, Long> shared = store.shared().await().atMost(WAIT);
+        assertEquals((long) left.size(), shared.get("keys"));
+        assertTrue(shared.getOrDefault("bytes", 0L) < bytesBefore && shared.getOrDefault("bytes", 0L) > 0);
+        assertEquals(invalidationsBefore + n, shared.getOrDefault("invalidations", 0L));
+
+        // a whole key is a prefix of itself; a prefix nothing starts with removes nothing
+        invalidate("{\"prefix\":\"" + unrelated + "\"}").then().statusCode(200).body("removed", equalTo(1));
+        assertFalse(redis.key().exists(store.entryKey(unrelated)));
+        invalidate("{\"prefix\":\"" + prefix + "\"}").then().statusCode(200).body("removed", equalTo(0));
+        assertEquals(n, redis.key().exists(left.stream().filter(k -> !k.endsWith(unrelated)).toArray(String[]::new)));
+
+        // bad prefixes: 400 in the OpenAI envelope, naming the field, nothing removed
+        for (String bad : List.of("", "  ", "AB", "0x1f", "ab*", "g", "a".repeat(65))) {
+            invalidate("{\"prefix\":\"" + bad + "\"}").then().statusCode(400)
+                    .body("error.type", equalTo("invalid_request_error")).body("error.param", equalTo("prefix"));
+        }
+        invalidate("{\"prefix\":\"" + nearMiss + "\",\"all\":true}").then().statusCode(400)
+                .body("error.message", containsString("exactly one"));
+        assertEquals((long) n, store.shared().await().atMost(WAIT).get("keys"));
+        // the prefix is a literal in the MATCH pattern, whatever the configured key prefix holds
+        assertEquals("a\\*b\\?\\[c\\]\\\\", CacheStore.glob("a*b?[c]\\"));
+    }
+
+    static io.restassured.response.Response invalidate(String json) {
+        return given().header("X-Aigw-Internal-Token", "test-internal-token").contentType("application/json").body(json)
+                .post("/internal/v1/cache/invalidate");
     }
 }

@@ -44,8 +44,8 @@ import java.util.regex.Pattern;
 
 /**
  * The response cache and the circuit breakers for admins (admin role), relayed to routing-service's internal API:
- * cache statistics, invalidation (body passed through: {@code key}, {@code model}, {@code provider}, {@code all};
- * routing checks it), warming, breaker states, and a breaker reset, which also publishes a {@link BreakerReset} on
+ * cache statistics, invalidation (body passed through: {@code key}, {@code model}, {@code provider}, {@code prefix},
+ * {@code all}; routing checks it), warming, breaker states, and a breaker reset, which also publishes a {@link BreakerReset} on
  * {@code ai.config.v1} so that every routing instance closes that breaker, not only the one reached. Every change
  * is audited with the status it got.
  */
@@ -92,12 +92,16 @@ public class AdminCacheBreakerResource {
     }
 
     @Operation(summary = "Invalidate cache entries",
-                description = "Exactly one of key (64 hex), model, provider or all:true; routing-service checks the body.")
+                description = "Exactly one of key (64 hex), model, provider, prefix (1 to 64 lowercase hex: every key "
+                        + "that starts with it) or all:true; routing-service checks the body.")
     @RequestBody(required = true, description = "What to invalidate.",
-                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT), examples = @ExampleObject(name = "example", value = "{\"model\":\"fake-chat\"}")))
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT), examples = {
+                        @ExampleObject(name = "model", value = "{\"model\":\"fake-chat\"}"),
+                        @ExampleObject(name = "prefix", value = "{\"prefix\":\"3fa2\"}")}))
     @APIResponse(responseCode = "200", description = "What was removed.",
-                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT),
-                        examples = @ExampleObject(name = "example", value = "{\"by\":\"model\",\"value\":\"fake-chat\",\"removed\":3}")))
+                content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT), examples = {
+                        @ExampleObject(name = "model", value = "{\"by\":\"model\",\"value\":\"fake-chat\",\"removed\":3}"),
+                        @ExampleObject(name = "prefix", value = "{\"by\":\"prefix\",\"value\":\"3fa2\",\"removed\":2}")}))
     @APIResponse(responseCode = "400", ref = AdminOpenApi.BAD_REQUEST)
     @APIResponse(responseCode = "502", ref = AdminOpenApi.UPSTREAM_ERROR)
     @APIResponse(responseCode = "504", ref = AdminOpenApi.UPSTREAM_TIMEOUT)

@@ -1,5 +1,7 @@
 package io.aigateway.admin.quotas.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -51,6 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AdminQuotaApiTest {
 
     private static final String TOKEN = "test-internal-token";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String ADMIN = "/api/v1/ai/admin/quotas";
     private static final String INTERNAL = "/internal/v1/quotas";
@@ -148,7 +151,8 @@ class AdminQuotaApiTest {
     }
 
     @Test
-    void changesAreAuditedWithTheAdminKeyIdAndNoSecret() {
+    void changesAreAuditedWithTheAdminKeyIdAndNoSecret() throws Exception {
+        long since = lastAuditId(); // the other tests of this class make changes with the same admin key
         for (Route route : ROUTES) {
             usage.stubFor(stub(route).willReturn(json(200, "{}")));
         }
@@ -170,6 +174,46 @@ class AdminQuotaApiTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("RESET user " + USER_RAW + " " + RESET_BODY + " -> 200")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.endsWith("DELETE key key_abc -> 200")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.endsWith("PUT tier gold " + TIER_BODY + " -> 404")), lines.toString());
+
+        // and the audit log (GET /api/v1/ai/admin/audit): one row per change, none per read, oldest first here
+        Response log = given().auth().oauth2(adminKey).get("/api/v1/ai/admin/audit?actor=" + adminKeyId + "&limit=1000");
+        log.then().statusCode(200);
+        assertFalse(log.asString().contains(adminKey), "never the key itself");
+        List<JsonNode> rows = new ArrayList<>();
+        for (JsonNode row : MAPPER.readTree(log.asString()).path("rows")) {
+            if (row.path("id").asLong() > since) {
+                rows.add(0, row);
+            }
+        }
+        List<List<Object>> expected = List.of(
+                List.of("quota.tier.put", "tier:pro", TIER_BODY, 200),
+                List.of("quota.tier.delete", "tier:pro", "null", 200),
+                List.of("quota.user.put", "user:" + USER_RAW, USER_BODY, 200),
+                List.of("quota.user.reset", "user:" + USER_RAW, RESET_BODY, 200),
+                List.of("quota.key.put", "key:key_abc", TIER_BODY, 200),
+                List.of("quota.key.delete", "key:key_abc", "null", 200),
+                List.of("quota.key.reset", "key:key_abc", RESET_BODY, 200),
+                List.of("quota.tier.put", "tier:gold", TIER_BODY, 404));
+        assertEquals(expected.size(), rows.size(), "one audit row per change, none per read: " + rows);
+        for (int i = 0; i < expected.size(); i++) {
+            List<Object> e = expected.get(i);
+            JsonNode row = rows.get(i);
+            assertEquals(e.get(0), row.path("action").asText(), row.toString());
+            assertEquals(e.get(1), row.path("target").asText(), row.toString());
+            assertEquals(MAPPER.readTree((String) e.get(2)), row.path("after"), row.toString());
+            assertEquals(e.get(3), row.path("status").asInt(), row.toString());
+            assertEquals(adminKeyId, row.path("actor").asText(), row.toString());
+            assertEquals(user("admin"), row.path("actorUser").asText(), row.toString());
+            assertTrue(row.path("before").isNull(), row.toString());
+        }
+    }
+
+    /** The newest audit row of this class's admin key, 0 when none. */
+    private static long lastAuditId() {
+        Response r = given().auth().oauth2(adminKey).get("/api/v1/ai/admin/audit?actor=" + adminKeyId + "&limit=1");
+        r.then().statusCode(200);
+        Number id = r.path("rows[0].id");
+        return id == null ? 0 : id.longValue();
     }
 
     @Test
