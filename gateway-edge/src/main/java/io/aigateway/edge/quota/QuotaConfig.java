@@ -81,6 +81,14 @@ public interface QuotaConfig {
         /** No lease is granted with less than this left in the current minute (its requests are charged to it). */
         @WithDefault("250ms")
         Duration minMinuteLeft();
+
+        /**
+         * How long this edge remembers that no limit applies to a user and key (Redis said so) and admits their
+         * requests without asking again (0: ask every time). Like a lease's lifetime, it bounds how long a limit an
+         * admin sets later takes to apply here.
+         */
+        @WithDefault("1s")
+        Duration unlimitedFor();
     }
 
     /** The per-instance limit that applies while Redis is down or not loaded by usage-service. */

@@ -56,6 +56,12 @@ public class QuotaGate {
     private final ConcurrentHashMap<String, QuotaLease> leases = new ConcurrentHashMap<>();
     /** Redis calls under way, by the same key: the requests of a burst wait for the first one's lease. */
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> calls = new ConcurrentHashMap<>();
+    /**
+     * Callers with no limit at all (reserve.lua status 3), by the same key: until when (System.nanoTime) this edge
+     * admits them without a Redis call. Each entry is removed by a timer once it is past.
+     */
+    private final ConcurrentHashMap<String, Long> unlimited = new ConcurrentHashMap<>();
+    private final long unlimitedNanos;
     private final String[] leaseArgs;
     private final Counter leased;
 
@@ -63,6 +69,7 @@ public class QuotaGate {
                      Vertx vertx) {
         this.vertx = vertx;
         QuotaConfig.Lease l = config.lease();
+        this.unlimitedNanos = l.unlimitedFor().toNanos();
         this.leaseArgs = new String[] {Integer.toString(l.maxRequests()), Integer.toString(l.headroomFactor()),
                 Long.toString(l.minMinuteLeft().toMillis())};
         for (QuotaDecision.Kind k : QuotaDecision.Kind.values()) {
@@ -139,6 +146,10 @@ public class QuotaGate {
      */
     private Uni<QuotaDecision> decide(Caller caller, QuotaEstimator.Estimate e, String user, String key,
                                       String leaseKey, boolean mayWait) {
+        Long unlimitedUntil = unlimited.get(leaseKey);
+        if (unlimitedUntil != null && System.nanoTime() - unlimitedUntil < 0) {
+            return Uni.createFrom().item(QuotaDecision.OFF);
+        }
         QuotaLease lease = leases.get(leaseKey);
         if (lease != null) {
             QuotaDecision d = lease.take(e.tokens(), e.nanoUsd(), System.nanoTime());
@@ -166,9 +177,13 @@ public class QuotaGate {
                 .map(r -> {
                     gate.success();
                     QuotaDecision d = decision(r, slot1, caller.userId());
-                    if (r.get(0).toInteger() == 4) {
+                    int status = r.get(0).toInteger();
+                    if (status == 4) {
                         lease(leaseKey, id, r, e, d);
                         granted[0] = true;
+                    } else if (status == 3 && unlimitedNanos > 0) {
+                        rememberUnlimited(leaseKey);
+                        granted[0] = true; // the waiting requests find the entry
                     }
                     return d;
                 })
@@ -185,6 +200,28 @@ public class QuotaGate {
                         mine.complete(granted[0]);
                     }
                 });
+    }
+
+    /** No limit applies to this caller: admit its requests without Redis for {@code aigw.quota.lease.unlimited-for}. */
+    private void rememberUnlimited(String leaseKey) {
+        Long until = System.nanoTime() + unlimitedNanos;
+        if (unlimited.put(leaseKey, until) == null) {
+            vertx.setTimer(Math.max(1, unlimitedNanos / 1_000_000), t -> forget(leaseKey));
+        }
+    }
+
+    /** Removes the entry once it is past; a newer one (put again since) gets its own timer. */
+    private void forget(String leaseKey) {
+        Long until = unlimited.get(leaseKey);
+        if (until == null) {
+            return;
+        }
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+            unlimited.remove(leaseKey, until);
+        } else {
+            vertx.setTimer(Math.max(1, left / 1_000_000), t -> forget(leaseKey));
+        }
     }
 
     /** Keeps the lease reserve.lua granted (status 4) open for its time, then closes it. */
