@@ -218,7 +218,9 @@ public class QuotaGate {
         }
         long left = until - System.nanoTime();
         if (left <= 0) {
-            unlimited.remove(leaseKey, until);
+            if (!unlimited.remove(leaseKey, until)) {
+                forget(leaseKey); // remembered again meanwhile (no timer of its own): look at the new entry
+            }
         } else {
             vertx.setTimer(Math.max(1, left / 1_000_000), t -> forget(leaseKey));
         }

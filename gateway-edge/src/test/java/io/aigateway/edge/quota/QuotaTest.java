@@ -258,13 +258,13 @@ class QuotaTest {
 
     @Test
     void aCallerWithoutLimitsIsRememberedForAMomentThenALimitSetMeanwhileApplies() {
-        assertEquals(200, chat("q-json").statusCode()); // Redis: no limit applies (status 3), remembered 2 s (test profile)
+        assertEquals(200, chat("q-json").statusCode()); // Redis: no limit applies (status 3), remembered 5 s (test profile)
         limits(QuotaKeys.userLimits(P, user), Map.of("tier", "free", "d:req", "0"));
         Response remembered = chat("q-json");
         assertEquals(200, remembered.statusCode(), "admitted without asking Redis while remembered as unlimited");
         assertNull(remembered.header("x-ratelimit-limit-requests"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .pollInterval(java.time.Duration.ofMillis(100))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(200))
                 .until(() -> chat("q-json").statusCode() == 429);
         assertEquals(0, routedFor().stream().filter(r -> r.containsHeader("X-Aigw-Quota-Reservation")).count(),
                 "nothing reserved for the unlimited requests");
