@@ -210,7 +210,7 @@ public class QuotaGate {
         }
     }
 
-    /** Removes the entry once it is past; a newer one (put again since) gets its own timer. */
+    /** Removes the entry once it is past; one renewed meanwhile is looked at again (and timed anew while it lasts). */
     private void forget(String leaseKey) {
         Long until = unlimited.get(leaseKey);
         if (until == null) {
