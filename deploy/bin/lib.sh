@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for deploy/bin/stack and deploy/bin/test. Source it; it defines functions only
+# Shared helpers for the deploy/bin scripts. Source it; it defines functions only
 # (plus AIGW_ROOT, the repository root).
 
 AIGW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -283,4 +283,35 @@ keycloak_start() {
     "${cmd[@]}" "--db-url=jdbc:h2:file:$data/keycloakdb;NON_KEYWORDS=VALUE" > "$logfile" 2>&1 < /dev/null &
   fi
   KEYCLOAK_PID=$!
+}
+
+# --- benchmarks (deploy/bin/bench, deploy/bin/bench-ab) -------------------------------------------
+
+# ticks PID: utime + stime of a process (clock ticks), "-" when it is gone
+ticks() {
+  local s
+  s="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo "-"; return; }
+  s="${s##*) }" # after "pid (comm) ": field 1 = state, utime = 12, stime = 13
+  awk '{ print $12 + $13 }' <<< "$s"
+}
+
+# ticks_of_comm NAME: summed ticks of every process of that name, machine-wide (shared PostgreSQL, Redis)
+ticks_of_comm() {
+  local pid t sum=0
+  for pid in $(pgrep -x "$1" 2>/dev/null || true); do
+    t="$(ticks "$pid")"; [[ "$t" == "-" ]] || sum=$((sum + t))
+  done
+  echo "$sum"
+}
+
+# bench_quota_json: the quota the benchmarks give their users (PUT /api/v1/ai/admin/quotas/users/{id}): every window
+# limited, never tripping; AIGW_BENCH_QUOTA=unlimited: no limits. An edge with AIGW_QUOTA_ENABLED=false ignores it.
+bench_quota_json() {
+  if [[ "${AIGW_BENCH_QUOTA:-limits}" == unlimited ]]; then
+    echo '{"tier":"unlimited"}'
+  else
+    echo '{"tier":"enterprise","limits":{"requestsPerMinute":1000000000,"tokensPerMinute":1000000000000,'\
+'"requestsPerDay":1000000000,"tokensPerDay":1000000000000,"tokensPerMonth":1000000000000,'\
+'"spendUsdPerDay":"1000000","spendUsdPerMonth":"1000000"}}'
+  fi
 }
