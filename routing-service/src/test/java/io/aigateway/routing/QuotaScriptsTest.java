@@ -231,4 +231,80 @@ class QuotaScriptsTest {
         long ttl = redis.key().pttl(QuotaKeys.counter(P, u(), QuotaKeys.Window.DAY, Instant.now()));
         assertTrue(ttl > 3_600_000 && ttl <= 86_400_000L + 3_600_000, "the day's counter outlives it by an hour: " + ttl);
     }
+
+    /**
+     * settle.lua applies the items of one reservation against one read of it and writes their totals once: whatever
+     * the batch (slots, second attempts, closes, unknown reservations, in any order), Redis must end up exactly as
+     * after the same items sent one call each. Random batches under two prefixes, every key compared.
+     */
+    @Test
+    void aBatchEndsExactlyWhereItsItemsOneByOneEnd() throws InterruptedException {
+        for (long seed = 1; seed <= 40; seed++) {
+            long inMinute = System.currentTimeMillis() % 60_000;
+            if (inMinute > 59_000) {
+                Thread.sleep(60_050 - inMinute); // both prefixes reserve in the same minute (same window ids)
+            }
+            java.util.Random rnd = new java.util.Random(seed);
+            String ns = "aigw:test:qsb:" + UUID.randomUUID() + ":";
+            String batched = ns + "b:", single = ns + "s:";
+            List<String[]> items = new ArrayList<>();
+            int count = 1 + rnd.nextInt(40);
+            for (int i = 0; i < count; i++) {
+                int pick = rnd.nextInt(20);
+                String id = pick < 12 ? run + "A" : pick < 17 ? run + "B" : run + "G";
+                boolean close = rnd.nextInt(pick < 12 ? 7 : 12) == 0;
+                long aq = rnd.nextInt(3) == 0 ? 0 : 1;
+                long at = aq == 0 && rnd.nextBoolean() ? 0 : rnd.nextInt(60);
+                long au = rnd.nextInt(3000);
+                if (close) {
+                    long left = rnd.nextInt(8);
+                    items.add(QuotaSlot.closeArgs(id, left, left * 50, left * 400));
+                } else {
+                    int slot = pick < 12 ? 1 + rnd.nextInt(8) : 1;
+                    items.add(new QuotaSlot(id, slot, 50, 400).settleArgs(aq, at, au));
+                }
+            }
+            for (String prefix : List.of(batched, single)) {
+                redis.value(String.class).set(QuotaKeys.ready(prefix), "1");
+                redis.hash(String.class).hset(QuotaKeys.userLimits(prefix, user), Map.of("tier", "pro", "d:req", "1000000"));
+                redis.hash(String.class).hset(QuotaKeys.keyLimits(prefix, key), Map.of("m:tok", "1000000"));
+                assertEquals(8, RESERVE.run(reactive, prefix, user, key, run + "A", "50", "400", "600000", "8", "16", "0")
+                        .await().atMost(Duration.ofSeconds(5)).get(10).toInteger());
+                assertEquals(0, RESERVE.run(reactive, prefix, user, "", run + "B", "50", "400", "600000", "1", "16", "0")
+                        .await().atMost(Duration.ofSeconds(5)).get(0).toInteger());
+            }
+            List<String> args = new ArrayList<>(List.of(batched, Integer.toString(items.size())));
+            items.forEach(item -> args.addAll(List.of(item)));
+            long appliedBatched = SETTLE.run(reactive, args.toArray(String[]::new)).await().atMost(Duration.ofSeconds(5))
+                    .toLong();
+            long appliedSingly = 0;
+            for (String[] item : items) {
+                List<String> one = new ArrayList<>(List.of(single, "1"));
+                one.addAll(List.of(item));
+                appliedSingly += SETTLE.run(reactive, one.toArray(String[]::new)).await().atMost(Duration.ofSeconds(5))
+                        .toLong();
+            }
+            String what = "seed " + seed + ", " + count + " items";
+            assertEquals(appliedSingly, appliedBatched, what);
+            List<String> keys = redis.key().keys(batched + "*").stream().map(k -> k.substring(batched.length())).sorted()
+                    .toList();
+            assertEquals(redis.key().keys(single + "*").stream().map(k -> k.substring(single.length())).sorted().toList(),
+                    keys, what);
+            for (String k : keys) {
+                assertEquals(contents(single + k), contents(batched + k), what + ", key " + k);
+                long ttlS = redis.key().pttl(single + k), ttlB = redis.key().pttl(batched + k);
+                assertEquals(ttlS < 0, ttlB < 0, what + ", key " + k + " TTL");
+                assertEquals(ttlS <= 60_000, ttlB <= 60_000, what + ", key " + k + " TTL " + ttlS + " vs " + ttlB);
+            }
+            redis.key().del(redis.key().keys(ns + "*").toArray(String[]::new));
+        }
+    }
+
+    private Object contents(String k) {
+        return switch (redis.key().type(k)) {
+            case HASH -> redis.hash(String.class).hgetall(k);
+            case ZSET -> redis.sortedSet(String.class).zrange(k, 0, -1); // members (scores: each prefix's reserve time)
+            default -> redis.value(String.class).get(k);
+        };
+    }
 }
