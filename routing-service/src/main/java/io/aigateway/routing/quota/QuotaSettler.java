@@ -61,8 +61,13 @@ public class QuotaSettler {
         @WithDefault("64")
         int settleBatch();
 
-        /** Longest a settle waits for others to share its Redis call (0: each settle is sent at once). */
-        @WithDefault("2ms")
+        /**
+         * Longest a settle waits for others to share its Redis call (0: each settle is sent at once). A call for
+         * one user and key costs about 32 Redis commands whatever its size (each of their counters written once),
+         * plus five per reservation, so under load a longer wait is less Redis work per request. It only delays
+         * the release of an estimate already replaced by the request's usage, never an answer.
+         */
+        @WithDefault("5ms")
         Duration settleLinger();
     }
 
